@@ -1,0 +1,127 @@
+"""eventapp: events of the Memorandum Council (NGOs and the Cabinet of Ministers of Latvia)."""
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from .config import PROJECT_ROOT, Config, load_secret_key
+from .extensions import babel, csrf, db, login_manager, mail, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    configure_defaults(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def configure_defaults(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("PRODUCTION"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = load_secret_key(instance)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'eventapp.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    app.config.setdefault("MAIL_FOLDER", str(instance / "mail"))
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` URLs (as hosting platforms give them) use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(load_user)
+
+    from . import models  # noqa: F401  (registers the tables)
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    if lang in ("lv", "en"):
+        return lang
+    return "lv"
+
+
+def load_user(user_id: str):
+    from .models import User
+
+    raw_id, _, version = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code, error=error), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(
+        CSRFError, lambda e: (render_template("errors/csrf.html", error=e), 400)
+    )
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import formatting
+
+    app.jinja_env.filters["riga_date"] = formatting.riga_date
+    app.jinja_env.filters["riga_time"] = formatting.riga_time
+    app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime
+    app.jinja_env.filters["time_range"] = formatting.time_range
+
+    @app.context_processor
+    def inject_locale():
+        from flask_babel import get_locale
+
+        return {"locale": str(get_locale()), "current_user": current_user, "request": request}

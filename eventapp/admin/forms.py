@@ -1,0 +1,118 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from ..formatting import RIGA
+from ..models import EventKind
+
+KIND_LABELS = {
+    EventKind.REGIONAL_SESSION: _l("Regional visiting session"),
+    EventKind.FORUM: _l("Forum"),
+    EventKind.COUNCIL_SESSION: _l("Council session"),
+    EventKind.ONLINE_MEETING: _l("Online meeting"),
+    EventKind.WORKING_GROUP_MEETING: _l("Working group meeting"),
+}
+
+
+class RigaDateTimeField(DateTimeLocalField):
+    """A date and time typed as Riga wall-clock time, handed on as an aware datetime."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def process_data(self, value):
+        super().process_data(value.astimezone(RIGA).replace(tzinfo=None) if value else value)
+
+    @property
+    def aware(self) -> datetime | None:
+        return self.data.replace(tzinfo=RIGA) if self.data else None
+
+
+def _values(form: FlaskForm, names: tuple[str, ...]) -> dict:
+    values = {}
+    for name in names:
+        field = getattr(form, name)
+        value = field.aware if isinstance(field, RigaDateTimeField) else field.data
+        values[name] = value.strip() if isinstance(value, str) else value
+    return values
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=20000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=20000)])
+    agenda_lv = TextAreaField(_l("Agenda in Latvian, one item per line"), validators=[Optional(), Length(max=10000)])
+    agenda_en = TextAreaField(_l("Agenda in English, one item per line"), validators=[Optional(), Length(max=10000)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    city = StringField(_l("City or town"), validators=[Optional(), Length(max=120)])
+    starts_at = RigaDateTimeField(_l("Starts (Riga time)"), validators=[DataRequired()])
+    ends_at = RigaDateTimeField(_l("Ends (Riga time)"), validators=[DataRequired()])
+    capacity = IntegerField(
+        _l("In-person seats (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=100000)]
+    )
+    registration_opens_at = RigaDateTimeField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = RigaDateTimeField(_l("Registration closes"), validators=[Optional()])
+    remote_allowed = BooleanField(_l("Remote attendance possible"))
+    remote_link = URLField(
+        _l("Remote connection link (shown only to registered people)"),
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+    )
+    co_hosts = SelectMultipleField(_l("Co-hosting organisations"), coerce=int, validators=[Optional()])
+
+    FIELDS = (
+        "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
+        "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
+        "registration_closes_at", "remote_allowed", "remote_link",
+    )
+
+    def values(self) -> dict:
+        return _values(self, self.FIELDS) | {"kind": EventKind(self.kind.data)}
+
+
+class SlotForm(FlaskForm):
+    title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    starts_at = RigaDateTimeField(_l("Starts (Riga time)"), validators=[DataRequired()])
+    ends_at = RigaDateTimeField(_l("Ends (Riga time)"), validators=[DataRequired()])
+
+    def values(self) -> dict:
+        return _values(self, ("title_lv", "title_en", "starts_at", "ends_at"))
+
+
+class TrackForm(FlaskForm):
+    title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=10000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=10000)])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
+    facilitator_name = StringField(_l("Facilitator"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("In-person seats (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    state_admin_minimum = IntegerField(
+        _l("State-administration participants required"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+
+    def values(self) -> dict:
+        return _values(
+            self,
+            ("title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name",
+             "capacity", "state_admin_minimum"),
+        )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that posts with a CSRF token."""

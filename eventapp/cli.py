@@ -1,0 +1,69 @@
+"""Command-line tasks: `flask --app wsgi <command>`."""
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .models import User, UserRole, utcnow
+from .services import demo, organisations
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_organisations_command)
+    app.cli.add_command(create_user_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the council's 2025 events, the organisations and an example event."""
+    with_user = not current_app.config.get("PRODUCTION")
+    added = demo.seed_demo(db.session, utcnow(), with_demo_user=with_user)
+    db.session.commit()
+    if not added:
+        click.echo("Demo data already present: nothing added.")
+        return
+    for item in added:
+        click.echo(f"added {item}")
+    if with_user:
+        click.echo(f"Demo organiser: {demo.DEMO_ORGANISER_EMAIL} / {demo.DEMO_ORGANISER_PASSWORD}")
+
+
+@click.command("import-organisations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_organisations_command(file: Path):
+    """Import or update the directory of organisations from a CSV (name,sector,policy_areas)."""
+    try:
+        rows = organisations.read_csv(file.read_bytes())
+    except UnicodeDecodeError:
+        raise click.ClickException("The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.")
+    result = organisations.import_organisations(db.session, rows)
+    db.session.commit()
+    click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, refused {len(result.refused)}")
+    for line, reason in result.refused:
+        click.echo(f"  line {line}: {reason}", err=True)
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), default=UserRole.ORGANISER.value, show_default=True)
+@click.password_option()
+def create_user_command(email: str, name: str, role: str, password: str):
+    """Create a user who can sign in (an organiser unless --role says otherwise)."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise click.ClickException(str(error))
+    if len(password) < 10:
+        raise click.ClickException("The password must have at least 10 characters.")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"A user with the email {email} already exists.")
+    user = User(email=email, name=name.strip(), role=UserRole(role))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")

@@ -1,0 +1,19 @@
+"""The domain model; importing this package registers every table."""
+from .audit import AuditEntry
+from .checkin import CheckIn, CheckInLink
+from .delegation import DelegationRequest, DelegationStatus
+from .event import Event, EventCoHost, EventKind, EventStatus, Slot, Track
+from .organisation import Organisation, Sector
+from .outbox import OutboxAttachment, OutboxMessage, OutboxStatus
+from .registration import AttendanceMode, Registration, RegistrationStatus, TrackChoice
+from .summary import Summary, SummaryFile, SummaryStatus
+from .types import utcnow
+from .user import User, UserRole
+
+__all__ = [
+    "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
+    "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "Organisation",
+    "OutboxAttachment", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationStatus",
+    "Sector", "Slot", "Summary", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
+    "UserRole", "utcnow",
+]

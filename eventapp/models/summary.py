@@ -1,0 +1,54 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .event import Track
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class SummaryStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Summary(db.Model):
+    """What a track or World Café table concluded."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[SummaryStatus] = mapped_column(str_enum(SummaryStatus), default=SummaryStatus.DRAFT)
+    conclusions: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    responsible_bodies: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    track: Mapped[Track] = relationship()
+    files: Mapped[list["SummaryFile"]] = relationship(
+        back_populates="summary", cascade="all, delete-orphan", order_by="(SummaryFile.title, SummaryFile.version)"
+    )
+
+
+class SummaryFile(db.Model):
+    """One uploaded version of a summary's file; a new upload of the same title is a new version."""
+
+    __table_args__ = (UniqueConstraint("summary_id", "title", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summary.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255))
+    # Stored under its SHA-256, never under the uploaded name.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    summary: Mapped[Summary] = relationship(back_populates="files")

@@ -1,0 +1,160 @@
+"""Demo data: the council's real 2025 events and organisations, plus one example event to try.
+
+Where the source gives no time or capacity, the demo uses ordinary ones (a regional
+session from 10:00 to 16:00 with its workshops at 13:00) and says so in the description.
+"""
+import json
+from datetime import date, datetime, time, timedelta
+from importlib.resources import files
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..formatting import riga_datetime_from_local
+from ..models import Event, EventKind, EventStatus, Slot, Track, User, UserRole
+from . import organisations
+from .events import default_state_admin_minimum, slugify
+
+DATA = files("eventapp") / "data"
+DEMO_ORGANISER_EMAIL = "organizators@example.lv"
+DEMO_ORGANISER_PASSWORD = "demo-parole-2025"
+EXAMPLE_SLUG = "piemers-izbraukuma-sede"
+
+DEFAULT_HOURS = {  # (start, end, workshops start, workshops end) when the source is silent
+    EventKind.REGIONAL_SESSION: (time(10), time(16), time(13), time(14, 30)),
+    EventKind.FORUM: (time(10), time(16), time(13), time(14, 30)),
+}
+DEFAULT_CAPACITY = {EventKind.REGIONAL_SESSION: 60, EventKind.FORUM: 90}
+TRACK_CAPACITY = 15
+
+
+def load_events_file() -> dict:
+    return json.loads((DATA / "events_2025.json").read_text(encoding="utf-8"))
+
+
+def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> list[str]:
+    """Load the demo data; returns what it added. Running it again adds nothing."""
+    added = []
+    result = organisations.import_organisations(
+        session, organisations.read_csv((DATA / "organisations.csv").read_bytes())
+    )
+    if result.created:
+        added.append(f"{result.created} organisations")
+    for item in load_events_file()["events"]:
+        event = _seed_event(session, item)
+        if event:
+            added.append(event.slug)
+    example = _seed_example_event(session, now)
+    if example:
+        added.append(example.slug)
+    if with_demo_user and session.scalar(select(User).where(User.email == DEMO_ORGANISER_EMAIL)) is None:
+        user = User(email=DEMO_ORGANISER_EMAIL, name="Demo organizators", role=UserRole.ORGANISER)
+        user.set_password(DEMO_ORGANISER_PASSWORD)
+        session.add(user)
+        added.append(f"user {DEMO_ORGANISER_EMAIL}")
+    session.flush()
+    return added
+
+
+def _seed_event(session: Session, item: dict) -> Event | None:
+    kind = EventKind(item["kind"])
+    day = date.fromisoformat(item["date"])
+    slug = slugify(f"{item['date']} {item['city']} {kind.value.replace('_', ' ')}")
+    if session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
+        return None
+    start_t, end_t, ws_start, ws_end = DEFAULT_HOURS.get(kind, (time(10), time(12), None, None))
+    if item.get("start_time"):
+        start_t = time.fromisoformat(item["start_time"])
+    if item.get("end_time"):
+        end_t = time.fromisoformat(item["end_time"])
+    event = Event(
+        slug=slug,
+        kind=kind,
+        status=EventStatus.PUBLISHED,
+        title_lv=item["title_lv"],
+        title_en=item["title_en"],
+        description_lv=item.get("description_lv", ""),
+        description_en=item.get("description_en", ""),
+        agenda_lv="\n".join(item.get("agenda_lv", [])),
+        agenda_en="\n".join(item.get("agenda_en", [])),
+        venue=_venue_name(item.get("venue") or ""),
+        address=item.get("venue") or "",
+        city=item["city"],
+        starts_at=riga_datetime_from_local(day, start_t),
+        ends_at=riga_datetime_from_local(day, end_t),
+        capacity=item.get("expected_participants") or DEFAULT_CAPACITY.get(kind),
+        remote_allowed=bool(item.get("remote")),
+        remote_link="https://zoom.us/" if item.get("remote") else "",
+        is_demo=True,
+    )
+    if item.get("co_host"):
+        co_host = organisations.find_organisation(session, item["co_host"])
+        if co_host:
+            event.co_hosts = [co_host]
+    session.add(event)
+    if item.get("parallel_tracks_lv"):
+        _add_workshops(event, day, ws_start, ws_end, item["parallel_tracks_lv"], item.get("parallel_tracks_en", []))
+    session.flush()
+    return event
+
+
+def _venue_name(venue: str) -> str:
+    """'Latvijas Pilsoniskās alianses birojs, Akmeņu iela 21A, Rīga' -> its first part."""
+    return venue.split(",")[0].strip()
+
+
+def _add_workshops(event: Event, day: date, start: time, end: time, titles_lv: list, titles_en: list) -> None:
+    slot = Slot(
+        title_lv="Paralēlās darba grupas",
+        title_en="Parallel working groups",
+        starts_at=riga_datetime_from_local(day, start),
+        ends_at=riga_datetime_from_local(day, end),
+    )
+    event.slots.append(slot)
+    for position, title_lv in enumerate(titles_lv, start=1):
+        slot.tracks.append(
+            Track(
+                position=position,
+                title_lv=title_lv,
+                title_en=titles_en[position - 1] if position <= len(titles_en) else "",
+                capacity=TRACK_CAPACITY,
+                state_admin_minimum=default_state_admin_minimum(event),
+            )
+        )
+
+
+def _seed_example_event(session: Session, now: datetime) -> Event | None:
+    """A clearly labelled event four weeks ahead, with small tracks, to try registration on."""
+    if session.scalar(select(Event.id).where(Event.slug == EXAMPLE_SLUG)) is not None:
+        return None
+    day = (now + timedelta(days=28)).date()
+    jekabpils = next(e for e in load_events_file()["events"] if e["city"] == "Jēkabpils")
+    event = Event(
+        slug=EXAMPLE_SLUG,
+        kind=EventKind.REGIONAL_SESSION,
+        status=EventStatus.PUBLISHED,
+        title_lv="PIEMĒRS: izbraukuma sēde reģistrācijas izmēģināšanai",
+        title_en="EXAMPLE: a visiting session to try registration on",
+        description_lv="Šis nav īsts pasākums: tas ir paraugs, kurā var izmēģināt reģistrāciju, "
+        "gaidīšanas sarakstu un reģistrācijas pārvaldību. Darba grupās ir tikai piecas vietas.",
+        description_en="This is not a real event: it is an example on which registration, the "
+        "waiting list and managing a registration can be tried. Each working group has only five seats.",
+        agenda_lv="\n".join(jekabpils["agenda_lv"]),
+        agenda_en="\n".join(jekabpils["agenda_en"]),
+        venue="Kopienu centrs (piemērs)",
+        city="Jēkabpils",
+        starts_at=riga_datetime_from_local(day, time(10)),
+        ends_at=riga_datetime_from_local(day, time(16)),
+        capacity=40,
+        registration_opens_at=now,
+        registration_closes_at=riga_datetime_from_local(day - timedelta(days=1), time(23, 59)),
+        remote_allowed=True,
+        remote_link="https://example.org/attalinati",
+        is_demo=True,
+    )
+    session.add(event)
+    _add_workshops(event, day, time(13), time(14, 30), jekabpils["parallel_tracks_lv"], jekabpils["parallel_tracks_en"])
+    for track in event.slots[0].tracks:
+        track.capacity = 5
+    session.flush()
+    return event

@@ -1,0 +1,213 @@
+"""Events, their slots and tracks: creating, changing, publishing, cancelling."""
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Event, EventKind, EventStatus, Organisation, Slot, Track, User
+from . import audit
+from .exceptions import DomainError
+
+# Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
+KINDS_WITH_STATE_ADMIN_MINIMUM = {EventKind.REGIONAL_SESSION, EventKind.FORUM}
+EVENT_FIELDS = (
+    "kind", "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
+    "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
+    "registration_closes_at", "remote_allowed", "remote_link",
+)
+# Changing these moves the event in people's calendars.
+CALENDAR_FIELDS = {"starts_at", "ends_at", "venue", "address", "city", "title_lv", "title_en"}
+SLOT_FIELDS = ("title_lv", "title_en", "starts_at", "ends_at")
+TRACK_FIELDS = (
+    "title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name",
+    "capacity", "state_admin_minimum",
+)
+
+
+def slugify(text: str) -> str:
+    """'Izbraukuma sēde Jēkabpilī' -> 'izbraukuma-sede-jekabpili'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "pasakums"
+
+
+def unique_slug(session: Session, base: str, exclude_id: int | None = None) -> str:
+    slug, n = base, 2
+    while True:
+        found = session.scalar(select(Event.id).where(Event.slug == slug))
+        if found is None or found == exclude_id:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+@dataclass
+class EventListing:
+    upcoming: list[Event]
+    past: list[Event]
+
+
+def public_events(session: Session, now: datetime) -> EventListing:
+    """Published and cancelled events (a cancelled one stays visible, marked), split at `now`."""
+    events = session.scalars(
+        select(Event)
+        .where(Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.co_hosts))
+        .order_by(Event.starts_at)
+    ).all()
+    return EventListing(
+        upcoming=[e for e in events if e.ends_at >= now],
+        past=[e for e in reversed(events) if e.ends_at < now],
+    )
+
+
+def get_public_event(session: Session, slug: str) -> Event | None:
+    event = session.scalar(
+        select(Event)
+        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.co_hosts), selectinload(Event.slots).selectinload(Slot.tracks))
+    )
+    return event
+
+
+def _check_event_times(values: dict) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise DomainError(_l("The event must end after it starts."), "ends_at")
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise DomainError(_l("Registration must close after it opens."), "registration_closes_at")
+    if closes and closes > values["ends_at"]:
+        raise DomainError(_l("Registration cannot close after the event ends."), "registration_closes_at")
+
+
+def create_event(
+    session: Session, actor: User | None, values: dict, co_hosts: list[Organisation] = (), slug: str = ""
+) -> Event:
+    _check_event_times(values)
+    base = slugify(slug) if slug else slugify(f"{values['starts_at']:%Y-%m-%d} {values['title_lv']}")
+    event = Event(slug=unique_slug(session, base), status=EventStatus.DRAFT, **{k: values[k] for k in values if k in EVENT_FIELDS})
+    event.co_hosts = list(co_hosts)
+    session.add(event)
+    session.flush()
+    audit.record(session, actor, "event.create", event, event)
+    return event
+
+
+def update_event(
+    session: Session, actor: User | None, event: Event, values: dict, co_hosts: list[Organisation] | None = None
+) -> set[str]:
+    """Apply changed values; returns the names of the fields that changed."""
+    merged = {field: getattr(event, field) for field in EVENT_FIELDS} | values
+    _check_event_times(merged)
+    changed = {field for field in EVENT_FIELDS if field in values and getattr(event, field) != values[field]}
+    for field in changed:
+        setattr(event, field, values[field])
+    if co_hosts is not None and {o.id for o in co_hosts} != {o.id for o in event.co_hosts}:
+        event.co_hosts = list(co_hosts)
+        changed.add("co_hosts")
+    if changed & CALENDAR_FIELDS:
+        event.sequence += 1
+    if changed:
+        audit.record(session, actor, "event.update", event, event, fields=sorted(changed))
+    return changed
+
+
+def publish_event(session: Session, actor: User | None, event: Event) -> None:
+    if event.status is EventStatus.CANCELLED:
+        raise DomainError(_l("A cancelled event cannot be published again."))
+    if event.status is EventStatus.PUBLISHED:
+        return
+    event.status = EventStatus.PUBLISHED
+    audit.record(session, actor, "event.publish", event, event)
+
+
+def unpublish_event(session: Session, actor: User | None, event: Event) -> None:
+    if event.status is not EventStatus.PUBLISHED:
+        raise DomainError(_l("Only a published event can be returned to draft."))
+    event.status = EventStatus.DRAFT
+    audit.record(session, actor, "event.unpublish", event, event)
+
+
+def cancel_event(session: Session, actor: User | None, event: Event) -> None:
+    if event.status is EventStatus.CANCELLED:
+        return
+    event.status = EventStatus.CANCELLED
+    event.sequence += 1
+    audit.record(session, actor, "event.cancel", event, event)
+
+
+def _check_slot_times(event: Event, values: dict) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise DomainError(_l("The time block must end after it starts."), "ends_at")
+    if values["starts_at"] < event.starts_at or values["ends_at"] > event.ends_at:
+        raise DomainError(_l("The time block must lie within the event's time."), "starts_at")
+
+
+def add_slot(session: Session, actor: User | None, event: Event, values: dict) -> Slot:
+    _check_slot_times(event, values)
+    slot = Slot(event=event, **{k: values[k] for k in SLOT_FIELDS if k in values})
+    session.add(slot)
+    session.flush()
+    audit.record(session, actor, "slot.create", slot, event)
+    return slot
+
+
+def update_slot(session: Session, actor: User | None, slot: Slot, values: dict) -> None:
+    _check_slot_times(slot.event, {field: getattr(slot, field) for field in SLOT_FIELDS} | values)
+    for field in SLOT_FIELDS:
+        if field in values:
+            setattr(slot, field, values[field])
+    audit.record(session, actor, "slot.update", slot, slot.event)
+
+
+def delete_slot(session: Session, actor: User | None, slot: Slot) -> None:
+    audit.record(session, actor, "slot.delete", slot, slot.event)
+    session.delete(slot)
+
+
+def default_state_admin_minimum(event: Event) -> int:
+    return 1 if event.kind in KINDS_WITH_STATE_ADMIN_MINIMUM else 0
+
+
+def add_track(session: Session, actor: User | None, slot: Slot, values: dict) -> Track:
+    values = dict(values)
+    if values.get("state_admin_minimum") is None:
+        values["state_admin_minimum"] = default_state_admin_minimum(slot.event)
+    _check_track_numbers(values)
+    position = max((t.position for t in slot.tracks), default=0) + 1
+    track = Track(slot=slot, position=position, **{k: values[k] for k in TRACK_FIELDS if k in values})
+    session.add(track)
+    session.flush()
+    audit.record(session, actor, "track.create", track, slot.event)
+    return track
+
+
+def update_track(session: Session, actor: User | None, track: Track, values: dict) -> set[str]:
+    values = dict(values)
+    if "state_admin_minimum" in values and values["state_admin_minimum"] is None:
+        values["state_admin_minimum"] = default_state_admin_minimum(track.event)
+    _check_track_numbers({field: getattr(track, field) for field in TRACK_FIELDS} | values)
+    changed = {f for f in TRACK_FIELDS if f in values and getattr(track, f) != values[f]}
+    for field in changed:
+        setattr(track, field, values[field])
+    if changed:
+        audit.record(session, actor, "track.update", track, track.event, fields=sorted(changed))
+    return changed
+
+
+def delete_track(session: Session, actor: User | None, track: Track) -> None:
+    audit.record(session, actor, "track.delete", track, track.event)
+    session.delete(track)
+
+
+def _check_track_numbers(values: dict) -> None:
+    capacity, minimum = values.get("capacity"), values.get("state_admin_minimum") or 0
+    if capacity is not None and capacity < 1:
+        raise DomainError(_l("Capacity must be at least 1, or empty for no limit."), "capacity")
+    if minimum < 0:
+        raise DomainError(_l("The minimum cannot be negative."), "state_admin_minimum")
+    if capacity is not None and minimum > capacity:
+        raise DomainError(_l("The state-administration minimum cannot exceed the capacity."), "state_admin_minimum")
+

@@ -1,0 +1,146 @@
+"""The suite runs twice: on SQLite and on PostgreSQL.
+
+PostgreSQL is found at TEST_DATABASE_URL (default: the machine's own server). When it
+cannot be reached the PostgreSQL half is skipped with a loud reason, unless
+REQUIRE_POSTGRES=1 (set by CI), which turns that into a failure.
+"""
+import os
+import uuid
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from eventapp import create_app
+from eventapp.config import TestConfig
+from eventapp.extensions import db
+
+from . import factories
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = ["sqlite", "postgresql"]
+_postgres_problem: list[str] = []
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+
+
+def create_postgres_database() -> tuple[str, str]:
+    """A fresh database for this run, so the suite never touches anything else's tables."""
+    admin_url = postgres_admin_url()
+    name = f"eventapp_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL at {admin_url} cannot be reached: {str(error).strip()}"
+        _postgres_problem.append(message)
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (REQUIRE_POSTGRES=1)", pytrace=False)
+        pytest.skip("NOT TESTED ON POSTGRESQL: " + message)
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}", name
+
+
+def drop_postgres_database(name: str) -> None:
+    with psycopg.connect(postgres_admin_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _postgres_problem:
+        terminalreporter.write_sep("!", "PostgreSQL WAS NOT TESTED", red=True, bold=True)
+        terminalreporter.write_line(_postgres_problem[0], red=True)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        return
+    url, name = create_postgres_database()
+    yield url
+    drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    """One app per database, its schema made by the migrations (as in production)."""
+    instance = tmp_path_factory.mktemp("instance")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_FOLDER = str(instance / "uploads")
+        MAIL_FOLDER = str(instance / "mail")
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app):
+    """The app, with every table emptied after the test."""
+    yield _app
+    with _app.app_context():
+        db.session.rollback()
+        empty_all_tables()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context, for testing services without HTTP."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories for web tests: each call commits and returns the object's id-like fields.
+
+    `make.event(...)` returns the event's slug, `make.user(...)` the user's email, and so on;
+    use `make.run(fn)` to do anything else inside an app context.
+    """
+    return factories.CommittingFactories(app)
+
+
+@pytest.fixture
+def login(client, make):
+    """Sign the test client in as a new user of the given role."""
+
+    def sign_in(role: str = "organiser", **kwargs) -> str:
+        email = make.user(role=role, **kwargs)
+        response = client.post(
+            "/admin/login", data={"email": email, "password": factories.PASSWORD}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return email
+
+    return sign_in

@@ -1,0 +1,3 @@
+from eventapp import create_app
+
+app = create_app()
