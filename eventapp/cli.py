@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load the council's 2025 events, the organisations and an example event."""
     with_user = not current_app.config.get("PRODUCTION")
@@ -33,6 +35,7 @@ def seed_demo_command():
 
 
 @click.command("import-organisations")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_organisations_command(file: Path):
     """Import or update the directory of organisations from a CSV (name,sector,policy_areas)."""
@@ -48,6 +51,7 @@ def import_organisations_command(file: Path):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.option("--role", type=click.Choice([r.value for r in UserRole]), default=UserRole.ORGANISER.value, show_default=True)

@@ -26,7 +26,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "lv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Riga"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "eventapp" / "translations")
-    LANGUAGES = ("lv", "en")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # none: messages are written to instance/mail/
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -17,6 +17,7 @@ from eventapp.config import TestConfig
 from eventapp.extensions import db
 
 from . import factories
+from .helpers import csrf_token
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -138,7 +139,8 @@ def login(client, make):
     def sign_in(role: str = "organiser", **kwargs) -> str:
         email = make.user(role=role, **kwargs)
         response = client.post(
-            "/admin/login", data={"email": email, "password": factories.PASSWORD}, follow_redirects=False
+            "/admin/login",
+            data={"email": email, "password": factories.PASSWORD, "csrf_token": csrf_token(client, "/admin/login")},
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         return email

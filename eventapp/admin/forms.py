@@ -50,7 +50,7 @@ def _values(form: FlaskForm, names: tuple[str, ...]) -> dict:
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(_l("Type"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=20000)])

@@ -1,0 +1,103 @@
+"""Browser tests: the real app, served over HTTP with the demo data, driven by Debian's Chromium.
+
+They run once, on a SQLite file of their own (they do not use the top-level `app` and
+`database_url` fixtures, which run every test once per database). The browser is the one
+`make browser` installs with apt (/usr/bin/chromium); Playwright never downloads one. When
+it is missing, the tests fail (they are not skipped), so that CI cannot pass without them.
+"""
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from eventapp import create_app
+from eventapp.config import TestConfig
+from eventapp.extensions import db
+from eventapp.models import utcnow
+from eventapp.services.demo import seed_demo
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous: the machine running the suite may be slow and shared. Nothing asserts on timing.
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The app with the demo data, served on a free local port; yields its base URL."""
+    instance = tmp_path_factory.mktemp("e2e")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{instance / 'e2e.db'}"
+        UPLOAD_FOLDER = str(instance / "uploads")
+        MAIL_FOLDER = str(instance / "mail")
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        seed_demo(db.session, utcnow())
+        db.session.commit()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the browser tests cannot run. "
+            "Install it with `make browser` (apt-get install chromium fonts-dejavu-core).",
+            pytrace=False,
+        )
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator:
+    """Opens pages in fresh browser contexts (own cookies) and closes them after the test."""
+    contexts = []
+
+    def open_page(**context_options) -> Page:
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
