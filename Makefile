@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test translations messages migrate clean browser
+.PHONY: run test translations messages migrate clean browser bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ translations: $(BIN)/.installed
 migrate: $(BIN)/.installed
 	$(BIN)/flask db upgrade
 
+# Serves the app, with the mail sender running beside it (messages land in instance/mail/
+# unless MAIL_SERVER is set); Ctrl+C stops both.
 run: translations migrate
 	$(BIN)/flask seed-demo
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/flask send-mail --watch & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests.
@@ -43,3 +47,14 @@ clean:
 messages: $(BIN)/.installed
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o eventapp/translations/messages.pot .
 	$(BIN)/pybabel update -i eventapp/translations/messages.pot -d eventapp/translations -l lv --no-fuzzy-matching
+
+# Registration throughput (bench/README.md): the service in process, then a burst through gunicorn.
+# Each run creates and drops its own database on BENCH_DATABASE_URL's server
+# (default postgresql://postgres@127.0.0.1:5432/test).
+BENCH_N ?= 200
+BENCH_REQUESTS ?= 500
+BENCH_CONCURRENCY ?= 50
+BENCH_WORKERS ?= 4
+bench: $(BIN)/.installed translations
+	$(BIN)/python -m bench.inprocess --n $(BENCH_N)
+	$(BIN)/python -m bench.burst --requests $(BENCH_REQUESTS) --concurrency $(BENCH_CONCURRENCY) --workers $(BENCH_WORKERS)

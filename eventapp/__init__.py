@@ -1,7 +1,7 @@
 """eventapp: events of the Memorandum Council (NGOs and the Cabinet of Ministers of Latvia)."""
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from .config import PROJECT_ROOT, Config, load_secret_key
@@ -70,7 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     """Latvian unless the visitor chose English (written the European way: 3 September 2025)."""
-    return "en_GB" if session.get("lang") == "en" else "lv"
+    return "en_GB" if has_request_context() and session.get("lang") == "en" else "lv"
 
 
 def load_user(user_id: str):
@@ -88,16 +88,26 @@ def load_user(user_id: str):
 def register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
+    from .manage.routes import bp as manage_bp
     from .public.routes import bp as public_bp
+    from .registration.routes import bp as registration_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(manage_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from flask import render_template
+    from flask import abort, render_template
     from flask_wtf.csrf import CSRFError
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL in the path or query is never typed by a person; the database would refuse it."""
+        if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+            abort(400)
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500

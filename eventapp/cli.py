@@ -1,4 +1,5 @@
 """Command-line tasks: `flask --app wsgi <command>`."""
+import time
 from pathlib import Path
 
 import click
@@ -9,13 +10,14 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import User, UserRole, utcnow
-from .services import demo, organisations
+from .services import demo, organisations, outbox
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_organisations_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("seed-demo")
@@ -71,3 +73,19 @@ def create_user_command(email: str, name: str, role: str, password: str):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email}.")
+
+
+@click.command("send-mail")
+@click.option("--watch", is_flag=True, help="Keep running, sending new messages as they come.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --watch.")
+@with_appcontext
+def send_mail_command(watch: bool, interval: float):
+    """Deliver the outbox: through MAIL_SERVER, or as .eml files in instance/mail/ without one."""
+    while True:
+        report = outbox.deliver_due(db.session, utcnow())
+        if report.sent or report.retrying or report.failed or not watch:
+            click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+        db.session.remove()
+        if not watch:
+            return
+        time.sleep(interval)

@@ -37,6 +37,12 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Memoranda padomes sekretariāts <sekretariats@memorandums.lv>"
     )
 
+    # The address people reach the app at; links in mail and calendar files point here.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Seconds between delivery attempts grow from this, doubling, up to MAIL_MAX_ATTEMPTS.
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = PRODUCTION
@@ -47,6 +53,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    PUBLIC_URL = "http://eventapp.test"
     PRODUCTION = False
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

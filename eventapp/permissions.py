@@ -7,7 +7,7 @@ from flask_login import current_user
 from .models import Event, User, UserRole
 
 # What a partner (a person of a co-hosting organisation) may do on the events it co-hosts.
-PARTNER_ACTIONS = {"view_event"}
+PARTNER_ACTIONS = {"view_event", "view_registrations"}
 
 
 def can(user: User, action: str, event: Event | None = None) -> bool:

@@ -4,11 +4,15 @@ PostgreSQL is found at TEST_DATABASE_URL (default: the machine's own server). Wh
 cannot be reached the PostgreSQL half is skipped with a loud reason, unless
 REQUIRE_POSTGRES=1 (set by CI), which turns that into a failure.
 """
+import email
+import email.policy
 import os
+import socket
 import uuid
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -146,3 +150,65 @@ def login(client, make):
         return email
 
     return sign_in
+
+
+class CollectingHandler:
+    """An aiosmtpd handler that keeps every message it accepts, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A real SMTP server on loopback that can be stopped and started again on the same port."""
+
+    def __init__(self):
+        self.handler = CollectingHandler()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = None
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def start(self):
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_server, database_url, tmp_path):
+    """The app sending real mail to `smtp_server` (same database as `app`, whose tables it empties)."""
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        MAIL_SERVER = "127.0.0.1"
+        MAIL_PORT = smtp_server.port
+        MAIL_SUPPRESS_SEND = False
+        MAIL_FOLDER = str(tmp_path / "mail")
+
+    mailing = create_app(Config)
+    yield mailing
+    with mailing.app_context():
+        db.engine.dispose()

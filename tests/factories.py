@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from eventapp.extensions import db
 from eventapp.models import (
+    AttendanceMode,
     Event,
     EventKind,
     EventStatus,
@@ -14,6 +15,7 @@ from eventapp.models import (
     User,
     UserRole,
 )
+from eventapp.services.registration import RegistrationData, register
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -95,3 +97,15 @@ class CommittingFactories:
             return create_user(s, organisation=org, **values).email
 
         return self.run(build)
+
+
+def create_registration(session, event: Event, now: datetime | None = None, **overrides):
+    """Register someone through the service (NGO, in person, the first track of each slot, consent given)."""
+    n = next(_counter)
+    values = {
+        "full_name": f"Dalībnieks {n}", "email": f"dalibnieks{n}@example.lv", "sector": Sector.NGO,
+        "attendance_mode": AttendanceMode.IN_PERSON, "consent_data": True,
+        "track_ids": {slot.id: slot.tracks[0].id for slot in event.slots if slot.tracks},
+    }
+    values.update(overrides)
+    return register(session, event.id, RegistrationData(**values), now or datetime.now(timezone.utc)).registration

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -40,7 +40,7 @@ class RigaDateTimeField(DateTimeLocalField):
         return self.data.replace(tzinfo=RIGA) if self.data else None
 
 
-def _values(form: FlaskForm, names: tuple[str, ...]) -> dict:
+def _values(form: BaseForm, names: tuple[str, ...]) -> dict:
     values = {}
     for name in names:
         field = getattr(form, name)
@@ -49,7 +49,7 @@ def _values(form: FlaskForm, names: tuple[str, ...]) -> dict:
     return values
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     kind = SelectField(_l("Type"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
@@ -84,7 +84,7 @@ class EventForm(FlaskForm):
         return _values(self, self.FIELDS) | {"kind": EventKind(self.kind.data)}
 
 
-class SlotForm(FlaskForm):
+class SlotForm(BaseForm):
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     starts_at = RigaDateTimeField(_l("Starts (Riga time)"), validators=[DataRequired()])
@@ -94,7 +94,7 @@ class SlotForm(FlaskForm):
         return _values(self, ("title_lv", "title_en", "starts_at", "ends_at"))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(BaseForm):
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=10000)])
@@ -114,5 +114,5 @@ class TrackForm(FlaskForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: a button that posts with a CSRF token."""

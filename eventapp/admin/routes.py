@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Event, EventKind, Organisation, Sector, Slot, Track
+from ..models import Event, Organisation, Sector, Slot, Track
 from ..permissions import can, require
 from ..services import events, seats
 from ..services.exceptions import DomainError
@@ -192,9 +192,13 @@ def slot_delete(slug: str, slot_id: int):
     slot = get_slot(event, slot_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    events.delete_slot(db.session, current_user, slot)
-    db.session.commit()
-    flash(_("The time block was deleted."), "success")
+    try:
+        events.delete_slot(db.session, current_user, slot)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The time block was deleted."), "success")
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
 
@@ -204,7 +208,14 @@ def track_delete(slug: str, track_id: int):
     track = get_track(event, track_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    events.delete_track(db.session, current_user, track)
-    db.session.commit()
-    flash(_("The track was deleted."), "success")
+    try:
+        events.delete_track(db.session, current_user, track)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The track was deleted."), "success")
     return redirect(url_for("admin.event_detail", slug=event.slug))
+
+
+from . import registrations  # noqa: E402,F401  (its routes join this blueprint)

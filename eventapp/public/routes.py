@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..navigation import safe_next_url
 from ..services import events, seats
+from ..services.registration import registration_closed_reason
 
 bp = Blueprint("public", __name__)
 
@@ -20,8 +21,18 @@ def event(slug: str):
     found = events.get_public_event(db.session, slug)
     if found is None:
         abort(404)
+    now = utcnow()
     taken = seats.taken_seats_by_track(db.session, found)
-    return render_template("public/event.html", event=found, taken=taken, seats_left=seats.seats_left, now=utcnow())
+    return render_template(
+        "public/event.html", event=found, taken=taken, seats_left=seats.seats_left, now=now,
+        registration_closed=registration_closed_reason(found, now),
+    )
+
+
+@bp.get("/healthz")
+def health():
+    """For load balancers and as the bare reference in benchmarks: no database, no template."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.get("/privacy")

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Event, EventKind, EventStatus, Organisation, Slot, Track, User
-from . import audit
+from ..models import Event, EventKind, EventStatus, Organisation, Registration, RegistrationStatus, Slot, Track, TrackChoice, User
+from . import audit, mail, registration
 from .exceptions import DomainError
 
 # Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
@@ -111,6 +111,8 @@ def update_event(
         event.sequence += 1
     if changed:
         audit.record(session, actor, "event.update", event, event, fields=sorted(changed))
+    if "capacity" in changed:
+        registration.refill_event(session, event)
     return changed
 
 
@@ -136,6 +138,11 @@ def cancel_event(session: Session, actor: User | None, event: Event) -> None:
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     audit.record(session, actor, "event.cancel", event, event)
+    active = session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+    )
+    for person in active:
+        mail.queue_registration_mail(session, "event_cancelled", person, registration.registration_details(session, person))
 
 
 def _check_slot_times(event: Event, values: dict) -> None:
@@ -163,6 +170,8 @@ def update_slot(session: Session, actor: User | None, slot: Slot, values: dict) 
 
 
 def delete_slot(session: Session, actor: User | None, slot: Slot) -> None:
+    if session.scalar(select(TrackChoice.id).where(TrackChoice.slot_id == slot.id).limit(1)) is not None:
+        raise DomainError(_l("People have chosen tracks in this time block; move them first."))
     audit.record(session, actor, "slot.delete", slot, slot.event)
     session.delete(slot)
 
@@ -194,10 +203,14 @@ def update_track(session: Session, actor: User | None, track: Track, values: dic
         setattr(track, field, values[field])
     if changed:
         audit.record(session, actor, "track.update", track, track.event, fields=sorted(changed))
+    if "capacity" in changed:
+        registration.refill_event(session, track.event)
     return changed
 
 
 def delete_track(session: Session, actor: User | None, track: Track) -> None:
+    if session.scalar(select(TrackChoice.id).where(TrackChoice.track_id == track.id).limit(1)) is not None:
+        raise DomainError(_l("People have chosen this track; move them to another track first."))
     audit.record(session, actor, "track.delete", track, track.event)
     session.delete(track)
 

@@ -1,0 +1,123 @@
+"""The organisers' view of an event's registrations: the list, its CSV, cancelling and moving people."""
+import re
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import IntegerField
+from wtforms.validators import InputRequired
+
+from ..extensions import db
+from ..forms import MODE_LABELS, BaseForm
+from ..models import Event, Registration, RegistrationStatus, Sector, utcnow
+from ..permissions import can
+from ..services import reports
+from ..services.exceptions import DomainError
+from ..services.registration import cancel_registration, change_registration
+from .forms import ConfirmForm
+from .routes import bp, get_event
+
+SECTOR_LABELS = {
+    Sector.NGO: _l("NGO"),
+    Sector.STATE_ADMINISTRATION: _l("State administration"),
+    Sector.MUNICIPALITY: _l("Municipality"),
+    Sector.OTHER: _l("Other"),
+}
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class MoveForm(BaseForm):
+    """One registration's track in one time block, changed by an organiser."""
+
+    slot_id = IntegerField(validators=[InputRequired()])
+    track_id = IntegerField(validators=[InputRequired()])
+
+
+def get_registration(event: Event, registration_id: int) -> Registration:
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
+    )
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def list_url(event: Event) -> str:
+    """The list, with the filters the request came with (checked again, junk dropped)."""
+    filters = reports.RegistrationFilters.from_args(request.args, event)
+    return url_for("admin.registration_list", slug=event.slug, **filters.as_args())
+
+
+@bp.get("/events/<slug>/registrations")
+def registration_list(slug: str):
+    event = get_event(slug, "view_registrations")
+    filters = reports.RegistrationFilters.from_args(request.args, event)
+    return render_template(
+        "admin/registrations.html", event=event, filters=filters,
+        rows=reports.registration_rows(db.session, event, filters),
+        summary=reports.registration_summary(db.session, event),
+        may_manage=can(current_user, "manage_registrations", event),
+        sector_labels=SECTOR_LABELS, mode_labels=MODE_LABELS, status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/events/<slug>/registrations.csv")
+def registration_csv(slug: str):
+    event = get_event(slug, "view_registrations")
+    filters = reports.RegistrationFilters.from_args(request.args, event)
+    rows = reports.registration_rows(db.session, event, filters)
+    filename = re.sub(r"[^A-Za-z0-9._-]", "-", event.slug)
+    return Response(
+        reports.registrations_csv(rows, event, get_locale().language),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-registrations.csv"'},
+    )
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
+def registration_cancel(slug: str, registration_id: int):
+    event = get_event(slug, "manage_registrations")
+    registration = get_registration(event, registration_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = list_url(event)
+    cancel_registration(db.session, registration, utcnow(), actor=current_user)
+    db.session.commit()
+    flash(_("The registration was cancelled; the next person waiting, if any, has been given the seat."), "success")
+    return redirect(back)
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/move")
+def registration_move(slug: str, registration_id: int):
+    event = get_event(slug, "manage_registrations")
+    registration = get_registration(event, registration_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current = {choice.slot_id: choice.track_id for choice in registration.choices}
+    track = next((t for t in event.tracks if t.id == form.track_id.data and t.slot_id == form.slot_id.data), None)
+    if track is None or track.slot_id not in current:
+        abort(400)
+    back, title = list_url(event), track.local("title", get_locale().language)
+    try:
+        changed = change_registration(
+            db.session, registration, registration.attendance_mode, current | {track.slot_id: track.id}, utcnow(),
+            actor=current_user,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if changed:
+            flash(_("The registration was moved to “%(track)s”.", track=title), "success")
+        else:
+            flash(_("Nothing was changed."), "success")
+    return redirect(back)

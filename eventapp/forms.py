@@ -1,0 +1,59 @@
+"""What forms share: text cleaned of control characters, and the choice of tracks."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import InputRequired
+
+from .models import AttendanceMode, Event
+from .services.seats import seats_left
+
+# NUL and the other C0 controls (but tab and newlines) have no place in typed text;
+# PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def drop_control_characters(value):
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                kwargs = dict(unbound_field.kwargs)
+                kwargs["filters"] = [drop_control_characters, *kwargs.get("filters", ())]
+                unbound_field = UnboundField(unbound_field.field_class, *unbound_field.args, **kwargs)
+            return unbound_field.bind(form=form, **options)
+
+
+MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE: _l("Remotely")}
+
+
+def with_track_fields(form_class: type[BaseForm], event: Event, locale: str, taken: dict[int, int]) -> type[BaseForm]:
+    """`form_class` with one radio group per time block that has tracks: `slot_<id>`, a track id.
+
+    A full track stays choosable (its label says so): choosing it means its waiting list.
+    """
+    fields = {}
+    for slot in event.slots:
+        if not slot.tracks:
+            continue
+        choices = []
+        for track in slot.tracks:
+            title = track.local("title", locale)
+            if seats_left(track.capacity, taken.get(track.id, 0)) == 0:
+                title = f"{title} ({_l('full: waiting list')})"
+            choices.append((track.id, title))
+        fields[f"slot_{slot.id}"] = RadioField(
+            slot.local("title", locale), choices=choices, coerce=int,
+            validators=[InputRequired(_l("Choose one working group for this time block."))],
+        )
+    return type(f"{form_class.__name__}ForEvent", (form_class,), fields)
+
+
+def chosen_tracks(form: BaseForm) -> dict[int, int]:
+    """{slot id: track id} from the form's `slot_<id>` fields."""
+    return {int(field.name.removeprefix("slot_")): field.data for field in form if field.name.startswith("slot_")}

@@ -1,0 +1,101 @@
+"""A participant's own registration, through the private link /r/<token>."""
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import chosen_tracks, with_track_fields
+from ..models import AttendanceMode, Registration, utcnow
+from ..services import audit
+from ..services import registration as registrations
+from ..services.exceptions import DomainError
+from ..services.seats import taken_seats_by_track
+from .forms import ChangeForm, ConfirmForm
+
+bp = Blueprint("manage", __name__, url_prefix="/r")
+
+
+def get_registration(token: str) -> Registration:
+    registration = db.session.scalar(select(Registration).where(Registration.secret == token))
+    if registration is None or registration.anonymised_at is not None:
+        abort(404)
+    return registration
+
+
+def change_form(registration: Registration):
+    event = registration.event
+    taken = taken_seats_by_track(db.session, event)
+    current = {f"slot_{c.slot_id}": c.track_id for c in registration.choices}
+    form = with_track_fields(ChangeForm, event, get_locale().language, taken)(
+        attendance_mode=registration.attendance_mode.value, **current
+    )
+    if not event.remote_allowed:
+        del form.attendance_mode
+    return form
+
+
+@bp.get("/<token>")
+def show(token: str):
+    registration = get_registration(token)
+    return render_template(
+        "manage/show.html", registration=registration, event=registration.event,
+        form=change_form(registration), confirm=ConfirmForm(), now=utcnow(),
+        **registrations.registration_details(db.session, registration),
+    )
+
+
+@bp.post("/<token>/change")
+def change(token: str):
+    registration = get_registration(token)
+    form = change_form(registration)
+    if form.validate_on_submit():
+        mode = AttendanceMode(form.attendance_mode.data) if "attendance_mode" in form else AttendanceMode.IN_PERSON
+        try:
+            changed = registrations.change_registration(db.session, registration, mode, chosen_tracks(form), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Your registration was changed; we have sent you the details.") if changed else _("Nothing was changed."), "success")
+    else:
+        flash(_("The change could not be saved: choose one option in each group."), "error")
+    return redirect(url_for("manage.show", token=token))
+
+
+@bp.post("/<token>/cancel")
+def cancel(token: str):
+    registration = get_registration(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    registrations.cancel_registration(db.session, registration, utcnow())
+    db.session.commit()
+    flash(_("Your registration is cancelled. Thank you for letting us know: your seat goes to the next person waiting."), "success")
+    return redirect(url_for("manage.show", token=token))
+
+
+@bp.get("/<token>/data.json")
+def data(token: str):
+    registration = get_registration(token)
+    audit.record(db.session, None, "registration.export_personal_data", registration, registration.event)
+    db.session.commit()
+    body = json.dumps(registrations.export_personal_data(registration), ensure_ascii=False, indent=2)
+    return Response(
+        body, mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="registration.json"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/<token>/delete")
+def delete(token: str):
+    registration = get_registration(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    slug = registration.event.slug
+    registrations.delete_personal_data(db.session, registration, utcnow())
+    db.session.commit()
+    flash(_("Your personal data have been deleted and your registration cancelled."), "success")
+    return redirect(url_for("public.event", slug=slug))

@@ -1,0 +1,44 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from ..forms import MODE_LABELS, BaseForm
+from ..models import AttendanceMode, Sector
+
+SECTOR_LABELS = {
+    Sector.NGO: _l("Non-governmental organisation"),
+    Sector.STATE_ADMINISTRATION: _l("State administration (ministry, agency)"),
+    Sector.MUNICIPALITY: _l("Municipality"),
+    Sector.OTHER: _l("Other (business, academia, private person)"),
+}
+
+
+class RegistrationForm(BaseForm):
+    full_name = StringField(_l("Name and surname"), validators=[DataRequired(_l("Write your name.")), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Write your email address.")),
+            Email(_l("This does not look like an email address.")),
+            Length(max=254),
+        ],
+    )
+    organisation = StringField(_l("Organisation or institution"), validators=[Optional(), Length(max=300)])
+    sector = RadioField(
+        _l("Sector"),
+        choices=[(s.value, label) for s, label in SECTOR_LABELS.items()],
+        validators=[InputRequired(_l("Choose the sector you represent."))],
+    )
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    attendance_mode = RadioField(
+        _l("I will take part"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
+        default=AttendanceMode.IN_PERSON.value, validators=[InputRequired()],
+    )
+    access_needs = TextAreaField(_l("Accessibility needs"), validators=[Optional(), Length(max=2000)])
+    dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Optional(), Length(max=2000)])
+    consent_data = BooleanField(
+        _l("I agree that my data are processed to organise this event."),
+        validators=[DataRequired(_l("Registration needs your consent to the processing of your data."))],
+    )
+    consent_photos = BooleanField(_l("I agree to be photographed and filmed at the event."))
+    language = RadioField(_l("Language of messages"), choices=[("lv", "latviešu"), ("en", "English")], default="lv")

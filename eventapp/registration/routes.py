@@ -1,0 +1,75 @@
+"""Registering for an event."""
+from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import chosen_tracks, with_track_fields
+from ..models import AttendanceMode, Event, EventStatus, Organisation, Sector, utcnow
+from ..services import registration as registrations
+from ..services.exceptions import DomainError
+from ..services.seats import taken_seats_by_track
+from .forms import RegistrationForm
+
+bp = Blueprint("registration", __name__)
+
+
+def get_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT))
+    if event is None:
+        abort(404)
+    return event
+
+
+def directory_names() -> list[str]:
+    return list(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    event = get_event(slug)
+    locale = get_locale().language
+    closed = registrations.registration_closed_reason(event, utcnow())
+    taken = taken_seats_by_track(db.session, event)
+    form = with_track_fields(RegistrationForm, event, locale, taken)(language=locale)
+    if not event.remote_allowed:
+        del form.attendance_mode
+    if not closed and form.validate_on_submit():
+        data = registrations.RegistrationData(
+            full_name=form.full_name.data,
+            email=form.email.data,
+            organisation_name=form.organisation.data or "",
+            sector=Sector(form.sector.data),
+            position=form.position.data or "",
+            attendance_mode=AttendanceMode(form.attendance_mode.data) if event.remote_allowed else AttendanceMode.IN_PERSON,
+            track_ids=chosen_tracks(form),
+            access_needs=form.access_needs.data or "",
+            dietary_needs=form.dietary_needs.data or "",
+            consent_data=form.consent_data.data,
+            consent_photos=form.consent_photos.data,
+            language=form.language.data,
+        )
+        try:
+            registrations.register(db.session, event.id, data, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = list(field.errors) + [str(error.message)]
+            else:
+                closed = error.message
+        else:
+            db.session.commit()
+            session["registered_email"] = registrations.normalise_email(data.email)
+            return redirect(url_for("registration.sent", slug=event.slug))
+    return render_template(
+        "registration/register.html", event=event, form=form, closed=closed,
+        organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
+    )
+
+
+@bp.get("/events/<slug>/register/sent")
+def sent(slug: str):
+    """The same page whether the address was new or already registered: nothing is revealed."""
+    event = get_event(slug)
+    return render_template("registration/sent.html", event=event, email=session.get("registered_email"))

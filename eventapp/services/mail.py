@@ -1,0 +1,87 @@
+"""Mail goes into the outbox, in the same transaction as the change that causes it."""
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from ..models import OutboxAttachment, OutboxMessage, Registration
+from ..urls import public_url
+
+SUBJECTS = {
+    "confirmation": _l("Registration confirmed: %(event)s"),
+    "waitlisted": _l("You are on the waiting list: %(event)s"),
+    "promoted": _l("A seat has freed up for you: %(event)s"),
+    "changed": _l("Your registration was changed: %(event)s"),
+    "cancelled": _l("Registration cancelled: %(event)s"),
+    "event_cancelled": _l("The event is cancelled: %(event)s"),
+    "link_resent": _l("Your registration link: %(event)s"),
+}
+
+
+# The opening paragraph of each message about a registration (`templates/email/registration.*`).
+REGISTRATION_OPENINGS = {
+    "confirmation": _l("Thank you for registering: your participation is confirmed."),
+    "waitlisted": _l(
+        "Thank you for registering. Some of your choices are full, so you are on the waiting list: "
+        "as soon as a seat frees up, it is yours, and we will write to you at once."
+    ),
+    "promoted": _l("Good news: a seat has freed up and it is now yours."),
+    "changed": _l("Your registration has been changed. This is how it stands now:"),
+    "cancelled": _l(
+        "Your registration has been cancelled. If that was a mistake, you can register again on the event page: %(url)s"
+    ),
+    "event_cancelled": _l("We are sorry: the event has been cancelled. You do not need to do anything."),
+    "link_resent": _l(
+        "Someone, probably you, tried to register for this event again with this address. "
+        "You are already registered; your registration is below."
+    ),
+}
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def queue_mail(
+    session: Session,
+    kind: str,
+    to: str,
+    language: str,
+    context: dict,
+    registration: Registration | None = None,
+    attachments: list[Attachment] = (),
+    template: str | None = None,
+) -> OutboxMessage:
+    """Render `templates/email/<template or kind>.txt` and `.html` in `language`; put the message in the outbox."""
+    template = template or kind
+    with force_locale("en_GB" if language == "en" else "lv"):
+        locale = "en" if language == "en" else "lv"
+        context = {"locale": locale, **context}
+        subject = str(SUBJECTS[kind] % {"event": context["event"].local("title", locale)})
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    message = OutboxMessage(
+        kind=kind, to_address=to, subject=subject, body_text=body_text, body_html=body_html,
+        registration_id=registration.id if registration else None,
+        attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data) for a in attachments],
+    )
+    session.add(message)
+    return message
+
+
+def queue_registration_mail(session: Session, kind: str, registration: Registration, details: dict) -> OutboxMessage:
+    """A message to a registrant about their registration, with their private link."""
+    context = {
+        "opening": REGISTRATION_OPENINGS[kind],
+        "event": registration.event,
+        "registration": registration,
+        "manage_url": public_url("manage.show", token=registration.secret),
+        "event_url": public_url("public.event", slug=registration.event.slug),
+        **details,
+    }
+    return queue_mail(session, kind, registration.email, registration.language, context, registration, template="registration")

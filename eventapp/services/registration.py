@@ -1,0 +1,309 @@
+"""Registering, changing, cancelling, and what a registrant may see and delete of their own data."""
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    AttendanceMode,
+    Event,
+    EventStatus,
+    Organisation,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    TrackChoice,
+)
+from . import audit, mail, seating
+from .exceptions import DomainError
+
+CONSENT_WORDING_VERSION = "2025-1"
+CONFIRMED, WAITLISTED, CANCELLED = (
+    RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
+)
+
+
+@dataclass
+class RegistrationData:
+    """What a person gives when registering (already checked for form: lengths, email syntax)."""
+
+    full_name: str
+    email: str
+    sector: Sector
+    attendance_mode: AttendanceMode
+    track_ids: dict[int, int]  # slot id -> track id
+    consent_data: bool
+    organisation_name: str = ""
+    position: str = ""
+    access_needs: str = ""
+    dietary_needs: str = ""
+    consent_photos: bool = False
+    language: str = "lv"
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    created: bool  # False: the email was already registered, and its link was sent again
+
+
+def registration_closed_reason(event: Event, now: datetime) -> str | None:
+    """Why registration is not possible now, or None when it is open."""
+    if event.status is EventStatus.CANCELLED:
+        return str(_l("The event has been cancelled."))
+    if event.status is not EventStatus.PUBLISHED:
+        return str(_l("Registration is not open for this event."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return str(_l("Registration has not opened yet."))
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        return str(_l("Registration has closed."))
+    return None
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_choices(event: Event, data: RegistrationData) -> None:
+    if data.attendance_mode is AttendanceMode.REMOTE and not event.remote_allowed:
+        raise DomainError(_l("This event can only be attended in person."), "attendance_mode")
+    for slot in event.slots:
+        if not slot.tracks:
+            continue
+        track_id = data.track_ids.get(slot.id)
+        if track_id is None:
+            raise DomainError(_l("Choose one working group for this time block."), f"slot_{slot.id}")
+        if track_id not in {t.id for t in slot.tracks}:
+            raise DomainError(_l("This working group is not part of this time block."), f"slot_{slot.id}")
+    if not data.consent_data:
+        raise DomainError(_l("Registration needs your consent to the processing of your data."), "consent_data")
+    if data.sector is Sector.STATE_ADMINISTRATION and not data.organisation_name.strip():
+        raise DomainError(_l("Name the institution you represent."), "organisation")
+
+
+def _directory_organisation(session: Session, name: str) -> Organisation | None:
+    name = " ".join(name.split())
+    return session.scalar(select(Organisation).where(Organisation.name == name)) if name else None
+
+
+def register(session: Session, event_id: int, data: RegistrationData, now: datetime) -> RegistrationResult:
+    """Register a person, seated or on the waiting lists in order, with the message that says which."""
+    event = seating.lock_event(session, event_id)
+    reason = registration_closed_reason(event, now)
+    if reason:
+        raise DomainError(reason)
+    _check_choices(event, data)
+    email = normalise_email(data.email)
+
+    existing = session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
+    if existing is not None and existing.status is not CANCELLED:
+        mail.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
+        return RegistrationResult(existing, created=False)
+    if existing is not None:  # registering again after cancelling: a new place at the end of the queues
+        session.delete(existing)
+        session.flush()
+
+    in_person = data.attendance_mode is AttendanceMode.IN_PERSON
+    organisation = _directory_organisation(session, data.organisation_name)
+    registration = Registration(
+        event=event,
+        status=WAITLISTED if in_person else CONFIRMED,
+        attendance_mode=data.attendance_mode,
+        full_name=data.full_name.strip(),
+        email=email,
+        organisation=organisation,
+        organisation_name="" if organisation else " ".join(data.organisation_name.split()),
+        sector=data.sector,
+        position=data.position.strip(),
+        language=data.language if data.language in ("lv", "en") else "lv",
+        access_needs=data.access_needs.strip(),
+        dietary_needs=data.dietary_needs.strip(),
+        consent_data_at=now,
+        consent_wording_version=CONSENT_WORDING_VERSION,
+        consent_photos=data.consent_photos,
+        secret=new_secret(),
+        badge_secret=new_secret(),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(registration)
+    for slot in event.slots:
+        if slot.id in data.track_ids and slot.tracks:
+            registration.choices.append(TrackChoice(
+                track_id=data.track_ids[slot.id], slot_id=slot.id,
+                status=WAITLISTED if in_person else CONFIRMED, queued_at=now,
+            ))
+    session.flush()
+    promotions = seating.fill_seats(session, event)
+    notify_promotions(session, promotions, exclude=registration)
+    kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
+    mail.queue_registration_mail(session, kind, registration, registration_details(session, registration))
+    audit.record(session, None, "registration.create", registration, event)
+    return RegistrationResult(registration, created=True)
+
+
+def is_fully_seated(registration: Registration) -> bool:
+    return registration.status is CONFIRMED and all(c.status is CONFIRMED for c in registration.choices)
+
+
+def registration_details(session: Session, registration: Registration) -> dict:
+    """What the pages and mails show: the event queue position and each track with its own."""
+    return {
+        "event_position": seating.event_queue_position(session, registration),
+        "choices": [(choice, seating.track_queue_position(session, choice)) for choice in registration.choices],
+    }
+
+
+def notify_promotions(session: Session, promotions: seating.Promotions, exclude: Registration | None = None) -> None:
+    for registration in promotions.people:
+        if registration is exclude:
+            continue
+        registration.sequence += 1
+        mail.queue_registration_mail(session, "promoted", registration, registration_details(session, registration))
+        audit.record(session, None, "registration.promote", registration, registration.event)
+
+
+def refill_event(session: Session, event: Event) -> None:
+    """After seats were added (a larger capacity), seat the waiting people and tell them."""
+    event = seating.lock_event(session, event.id)
+    notify_promotions(session, seating.fill_seats(session, event))
+
+
+def cancel_registration(session: Session, registration: Registration, now: datetime, actor=None, notify: bool = True) -> None:
+    """Cancel, free the seats, and promote the next people waiting."""
+    event = seating.lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status is CANCELLED:
+        return
+    registration.status = CANCELLED
+    registration.cancelled_at = now
+    registration.sequence += 1
+    for choice in registration.choices:
+        choice.status = CANCELLED
+    notify_promotions(session, seating.fill_seats(session, event))
+    if notify:
+        mail.queue_registration_mail(session, "cancelled", registration, registration_details(session, registration))
+    audit.record(session, actor, "registration.cancel", registration, event)
+
+
+def change_registration(
+    session: Session, registration: Registration, mode: AttendanceMode, track_ids: dict[int, int], now: datetime, actor=None
+) -> list[str]:
+    """Change the attendance mode or tracks; a seat is given up only once the new one is certain.
+
+    Returns the names of what changed (for the mail). Refuses, changing nothing, when a
+    chosen in-person seat is not free.
+    """
+    event = seating.lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status is CANCELLED:
+        raise DomainError(_l("This registration has been cancelled."))
+    if now >= event.ends_at:
+        raise DomainError(_l("The event is over; the registration can no longer be changed."))
+    _check_choices(event, RegistrationData(
+        full_name=registration.full_name, email=registration.email, sector=registration.sector,
+        attendance_mode=mode, track_ids=track_ids, consent_data=True,
+        organisation_name=registration.organisation_display,
+    ))
+    current = {choice.slot_id: choice for choice in registration.choices}
+    moved_slots = [slot_id for slot_id, track_id in track_ids.items() if current.get(slot_id) is None or current[slot_id].track_id != track_id]
+    to_in_person = mode is AttendanceMode.IN_PERSON and registration.attendance_mode is AttendanceMode.REMOTE
+    if not moved_slots and mode is registration.attendance_mode:
+        return []
+
+    taken = seating.taken_seats_by_track(session, event)
+    if mode is AttendanceMode.IN_PERSON and registration.status is CONFIRMED:
+        if to_in_person and seating.seats_left(event.capacity, seating.taken_event_seats(session, event)) == 0:
+            raise DomainError(_l("There is no free in-person seat at the event; your registration stays remote."), "attendance_mode")
+        for slot_id in track_ids:
+            keeps_seat = not to_in_person and slot_id not in moved_slots and current[slot_id].status is CONFIRMED
+            track = next(t for t in event.tracks if t.id == track_ids[slot_id])
+            if not keeps_seat and seating.seats_left(track.capacity, taken[track.id]) == 0:
+                raise DomainError(
+                    _l("“%(track)s” is full; you keep your current place.", track=track.local("title", registration.language)),
+                    f"slot_{slot_id}",
+                )
+
+    changed = []
+    if mode is not registration.attendance_mode:
+        changed.append("attendance_mode")
+        registration.attendance_mode = mode
+        if mode is AttendanceMode.REMOTE:
+            registration.status = CONFIRMED
+    for slot_id in moved_slots:
+        if slot_id in current:
+            registration.choices.remove(current[slot_id])
+        changed.append("tracks")
+    session.flush()
+    seated_now = mode is AttendanceMode.REMOTE or registration.status is CONFIRMED
+    for slot_id in moved_slots:
+        registration.choices.append(TrackChoice(
+            track_id=track_ids[slot_id], slot_id=slot_id, queued_at=now,
+            status=CONFIRMED if seated_now else WAITLISTED,
+        ))
+    if to_in_person or mode is AttendanceMode.REMOTE:
+        for choice in registration.choices:
+            choice.status = CONFIRMED
+    registration.sequence += 1
+    registration.updated_at = now
+    session.flush()
+    notify_promotions(session, seating.fill_seats(session, event), exclude=registration)
+    mail.queue_registration_mail(session, "changed", registration, registration_details(session, registration) | {"changed": set(changed)})
+    audit.record(session, actor, "registration.change", registration, event, fields=sorted(set(changed)))
+    return sorted(set(changed))
+
+
+def export_personal_data(registration: Registration) -> dict:
+    """Everything kept about the person, as they can download it."""
+    return {
+        "event": {"title": registration.event.title_lv, "starts_at": registration.event.starts_at.isoformat()},
+        "full_name": registration.full_name,
+        "email": registration.email,
+        "organisation": registration.organisation_display,
+        "sector": registration.sector.value,
+        "position": registration.position,
+        "attendance_mode": registration.attendance_mode.value,
+        "status": registration.status.value,
+        "tracks": [{"title": c.track.title_lv, "status": c.status.value} for c in registration.choices],
+        "access_needs": registration.access_needs,
+        "dietary_needs": registration.dietary_needs,
+        "language": registration.language,
+        "consent": {
+            "data_processing_at": registration.consent_data_at.isoformat(),
+            "wording_version": registration.consent_wording_version,
+            "photos": registration.consent_photos,
+        },
+        "registered_at": registration.created_at.isoformat(),
+        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+    }
+
+
+def delete_personal_data(session: Session, registration: Registration, now: datetime) -> None:
+    """Cancel the registration and erase the person from it, keeping only what counts need."""
+    cancel_registration(session, registration, now, notify=False)
+    # Messages to the person hold their name: sent or not, they go too.
+    session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.registration_id == registration.id))
+    anonymise(registration, now)
+    audit.record(session, None, "registration.delete_personal_data", registration, registration.event)
+
+
+def anonymise(registration: Registration, now: datetime) -> None:
+    """Erase who the person was; keep sector, organisation, mode, tracks and status for reports."""
+    registration.full_name = ""
+    registration.email = f"anonymised-{registration.id}@invalid"
+    registration.position = ""
+    registration.access_needs = ""
+    registration.dietary_needs = ""
+    registration.consent_photos = False
+    registration.secret = new_secret()
+    registration.badge_secret = new_secret()
+    registration.anonymised_at = now

@@ -1,0 +1,126 @@
+"""Seats and waiting lists: who holds an in-person seat, and who is next.
+
+One rule decides every seat: `fill_seats` walks the waiting lists in order (first come,
+first served: rows are numbered as they are written, under the event's lock) and gives
+each free seat to the first person waiting for it. A new
+registration joins the queue and is seated by the same rule, so nobody jumps it.
+Callers lock the event first (`lock_event`), so that two requests never count the same
+free seat.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Event, Registration, RegistrationStatus, Slot, Track, TrackChoice
+from .seats import seats_left, taken_event_seats, taken_seats_by_track
+
+CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
+
+
+def lock_event(session: Session, event_id: int) -> Event:
+    """Serialise seat changes of one event until the transaction ends.
+
+    PostgreSQL: row locks on the event and its tracks. SQLite: an empty write, which takes
+    the database's write lock (SQLite has one writer at a time).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        event = session.scalars(
+            select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+        ).one()
+        session.execute(
+            select(Track.id).join(Slot).where(Slot.event_id == event_id).order_by(Track.id).with_for_update(of=Track)
+        )
+        return event
+    session.execute(update(Event).where(Event.id == event_id).values(sequence=Event.sequence))
+    return session.get(Event, event_id, populate_existing=True)
+
+
+@dataclass
+class Promotions:
+    """Who got a seat in one `fill_seats` run: whole registrations, and single track choices."""
+
+    registrations: list[Registration] = field(default_factory=list)
+    choices: list[TrackChoice] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[Registration]:
+        """Each promoted person once, in the order they were promoted."""
+        seen: dict[int, Registration] = {}
+        for registration in self.registrations + [c.registration for c in self.choices]:
+            seen.setdefault(registration.id, registration)
+        return list(seen.values())
+
+
+def fill_seats(session: Session, event: Event) -> Promotions:
+    """Give every free in-person seat of the event to the first person waiting for it."""
+    session.flush()
+    promoted = Promotions()
+    free = seats_left(event.capacity, taken_event_seats(session, event))
+    if free is None or free > 0:
+        waiting = session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+            .order_by(Registration.id)
+            .limit(free)
+        ).all()
+        for registration in waiting:
+            registration.status = CONFIRMED
+            promoted.registrations.append(registration)
+        session.flush()
+
+    taken = taken_seats_by_track(session, event)
+    for track in event.tracks:
+        left = seats_left(track.capacity, taken[track.id])
+        if left == 0:
+            continue
+        waiting_choices = session.scalars(
+            select(TrackChoice)
+            .join(Registration)
+            .where(
+                TrackChoice.track_id == track.id,
+                TrackChoice.status == WAITLISTED,
+                Registration.status == CONFIRMED,
+            )
+            .order_by(TrackChoice.id)
+            .limit(left)
+        ).all()
+        for choice in waiting_choices:
+            choice.status = CONFIRMED
+            promoted.choices.append(choice)
+    session.flush()
+    return promoted
+
+
+def event_queue_position(session: Session, registration: Registration) -> int | None:
+    """1 for the first person on the event's waiting list; None when not waiting."""
+    if registration.status is not WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == WAITLISTED,
+            Registration.id < registration.id,
+        )
+    )
+    return ahead + 1
+
+
+def track_queue_position(session: Session, choice: TrackChoice) -> int | None:
+    """1 for the first person on the track's waiting list; None when the choice has a seat."""
+    if choice.status is not WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(TrackChoice)
+        .join(Registration)
+        .where(
+            TrackChoice.track_id == choice.track_id,
+            TrackChoice.status == WAITLISTED,
+            Registration.status != RegistrationStatus.CANCELLED,
+            TrackChoice.id < choice.id,
+        )
+    )
+    return ahead + 1
