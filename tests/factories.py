@@ -108,4 +108,6 @@ def create_registration(session, event: Event, now: datetime | None = None, **ov
         "track_ids": {slot.id: slot.tracks[0].id for slot in event.slots if slot.tracks},
     }
     values.update(overrides)
-    return register(session, event.id, RegistrationData(**values), now or datetime.now(timezone.utc)).registration
+    registration = register(session, event.id, RegistrationData(**values), now or datetime.now(timezone.utc)).registration
+    session.flush()
+    return registration

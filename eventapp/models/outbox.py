@@ -35,6 +35,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    registration: Mapped["Registration | None"] = relationship()  # noqa: F821
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
     )

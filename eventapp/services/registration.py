@@ -18,7 +18,7 @@ from ..models import (
     Sector,
     TrackChoice,
 )
-from . import audit, mail, seating
+from . import audit, mail, seating, seats
 from .exceptions import DomainError
 
 CONSENT_WORDING_VERSION = "2025-1"
@@ -90,9 +90,25 @@ def _check_choices(event: Event, data: RegistrationData) -> None:
         raise DomainError(_l("Name the institution you represent."), "organisation")
 
 
-def _directory_organisation(session: Session, name: str) -> Organisation | None:
-    name = " ".join(name.split())
-    return session.scalar(select(Organisation).where(Organisation.name == name)) if name else None
+@dataclass
+class _Lookups:
+    existing_id: int | None
+    organisation_id: int | None
+    taken_event: int
+    taken_tracks: dict[int, int]
+
+
+def _lookups(session: Session, event: Event, email: str, organisation_name: str, track_ids: list[int]) -> _Lookups:
+    """What registering needs to know, read under the event's lock in one round trip: an earlier
+    registration of the address, the directory's organisation of that name, and the taken seats."""
+    row = session.execute(
+        select(
+            select(Registration.id).where(Registration.event_id == event.id, Registration.email == email).scalar_subquery(),
+            select(Organisation.id).where(Organisation.name == organisation_name).scalar_subquery(),
+            *seats.taken_seats_columns(event, track_ids),
+        )
+    ).one()
+    return _Lookups(row[0], row[1], row[2], dict(zip(track_ids, row[3:])))
 
 
 def register(session: Session, event_id: int, data: RegistrationData, now: datetime) -> RegistrationResult:
@@ -103,25 +119,30 @@ def register(session: Session, event_id: int, data: RegistrationData, now: datet
         raise DomainError(reason)
     _check_choices(event, data)
     email = normalise_email(data.email)
+    organisation_name = " ".join(data.organisation_name.split())
+    tracks = {track.id: track for track in event.tracks}
+    choices = [
+        TrackChoice(track=tracks[data.track_ids[slot.id]], track_id=data.track_ids[slot.id], slot_id=slot.id, queued_at=now)
+        for slot in event.slots if slot.tracks
+    ]
+    found = _lookups(session, event, email, organisation_name, [choice.track_id for choice in choices])
 
-    existing = session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
-    if existing is not None and existing.status is not CANCELLED:
-        mail.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
-        return RegistrationResult(existing, created=False)
-    if existing is not None:  # registering again after cancelling: a new place at the end of the queues
+    if found.existing_id is not None:
+        existing = session.get(Registration, found.existing_id)
+        if existing.status is not CANCELLED:
+            mail.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
+            return RegistrationResult(existing, created=False)
+        # Registering again after cancelling: a new place at the end of the queues.
         session.delete(existing)
         session.flush()
 
-    in_person = data.attendance_mode is AttendanceMode.IN_PERSON
-    organisation = _directory_organisation(session, data.organisation_name)
     registration = Registration(
         event=event,
-        status=WAITLISTED if in_person else CONFIRMED,
         attendance_mode=data.attendance_mode,
         full_name=data.full_name.strip(),
         email=email,
-        organisation=organisation,
-        organisation_name="" if organisation else " ".join(data.organisation_name.split()),
+        organisation_id=found.organisation_id,
+        organisation_name="" if found.organisation_id else organisation_name,
         sector=data.sector,
         position=data.position.strip(),
         language=data.language if data.language in ("lv", "en") else "lv",
@@ -134,20 +155,15 @@ def register(session: Session, event_id: int, data: RegistrationData, now: datet
         badge_secret=new_secret(),
         created_at=now,
         updated_at=now,
+        choices=choices,
     )
+    seating.seat_newcomer(event, registration, found.taken_event, found.taken_tracks)
     session.add(registration)
-    for slot in event.slots:
-        if slot.id in data.track_ids and slot.tracks:
-            registration.choices.append(TrackChoice(
-                track_id=data.track_ids[slot.id], slot_id=slot.id,
-                status=WAITLISTED if in_person else CONFIRMED, queued_at=now,
-            ))
-    session.flush()
-    promotions = seating.fill_seats(session, event)
-    notify_promotions(session, promotions, exclude=registration)
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
+    if kind == "waitlisted":
+        session.flush()  # the place in the queues is counted by id
+    # No audit entry: the registration itself records when it was made and by whom.
     mail.queue_registration_mail(session, kind, registration, registration_details(session, registration))
-    audit.record(session, None, "registration.create", registration, event)
     return RegistrationResult(registration, created=True)
 
 
@@ -180,7 +196,7 @@ def refill_event(session: Session, event: Event) -> None:
 
 def cancel_registration(session: Session, registration: Registration, now: datetime, actor=None, notify: bool = True) -> None:
     """Cancel, free the seats, and promote the next people waiting."""
-    event = seating.lock_event(session, registration.event_id)
+    event = seating.lock_event(session, registration.event.id)
     session.refresh(registration)
     if registration.status is CANCELLED:
         return
@@ -203,7 +219,7 @@ def change_registration(
     Returns the names of what changed (for the mail). Refuses, changing nothing, when a
     chosen in-person seat is not free.
     """
-    event = seating.lock_event(session, registration.event_id)
+    event = seating.lock_event(session, registration.event.id)
     session.refresh(registration)
     if registration.status is CANCELLED:
         raise DomainError(_l("This registration has been cancelled."))

@@ -10,30 +10,53 @@ free seat.
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from ..models import Event, Registration, RegistrationStatus, Slot, Track, TrackChoice
+from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Slot, Track, TrackChoice
 from .seats import seats_left, taken_event_seats, taken_seats_by_track
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 
 
 def lock_event(session: Session, event_id: int) -> Event:
-    """Serialise seat changes of one event until the transaction ends.
+    """Serialise seat changes of one event until the transaction ends; the event comes back fresh,
+    with its time blocks and tracks loaded in the same query.
 
-    PostgreSQL: row locks on the event and its tracks. SQLite: an empty write, which takes
-    the database's write lock (SQLite has one writer at a time).
+    The event's row is the one lock for all of its seats, its tracks' included: every change
+    to any of them takes it first. PostgreSQL: `SELECT ... FOR UPDATE` on that row. SQLite:
+    an empty write, which takes the database's write lock (SQLite has one writer at a time).
     """
+    query = (
+        select(Event)
+        .where(Event.id == event_id)
+        .options(joinedload(Event.slots).joinedload(Slot.tracks))
+        .execution_options(populate_existing=True)
+    )
     if session.get_bind().dialect.name == "postgresql":
-        event = session.scalars(
-            select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-        ).one()
-        session.execute(
-            select(Track.id).join(Slot).where(Slot.event_id == event_id).order_by(Track.id).with_for_update(of=Track)
-        )
-        return event
-    session.execute(update(Event).where(Event.id == event_id).values(sequence=Event.sequence))
-    return session.get(Event, event_id, populate_existing=True)
+        query = query.with_for_update(of=Event)
+    else:
+        session.execute(update(Event).where(Event.id == event_id).values(sequence=Event.sequence))
+    return session.scalars(query).unique().one()
+
+
+def seat_newcomer(event: Event, registration: Registration, taken_event: int, taken_tracks: dict[int, int]) -> None:
+    """Seat a new registration where seats are free, else put it at the end of the queues.
+
+    `taken_event` and `taken_tracks` are counted under the event's lock. A free seat never has
+    anyone waiting who could take it (`fill_seats` sees to that after every change), so a
+    newcomer can take it without jumping anyone.
+    """
+    remote = registration.attendance_mode is AttendanceMode.REMOTE
+    if not remote and seats_left(event.capacity, taken_event) == 0:
+        registration.status = WAITLISTED
+        for choice in registration.choices:
+            choice.status = WAITLISTED
+        return
+    registration.status = CONFIRMED
+    capacity = {track.id: track.capacity for track in event.tracks}
+    for choice in registration.choices:
+        full = not remote and seats_left(capacity[choice.track_id], taken_tracks[choice.track_id]) == 0
+        choice.status = WAITLISTED if full else CONFIRMED
 
 
 @dataclass
