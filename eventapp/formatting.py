@@ -2,7 +2,7 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_time
 
 RIGA = ZoneInfo("Europe/Riga")
 
@@ -29,9 +29,10 @@ def riga_time(moment: datetime | None) -> str:
 
 
 def riga_datetime(moment: datetime | None) -> str:
+    """'2026. gada 19. decembris, 23:59'."""
     if moment is None:
         return ""
-    return format_datetime(moment, "medium")
+    return f"{riga_date(moment)}, {riga_time(moment)}"
 
 
 def time_range(start: datetime, end: datetime | None) -> str:

@@ -94,6 +94,7 @@ def _check_choices(event: Event, data: RegistrationData) -> None:
 class _Lookups:
     existing_id: int | None
     organisation_id: int | None
+    organisation_sector: str | None
     taken_event: int
     taken_tracks: dict[int, int]
 
@@ -101,14 +102,16 @@ class _Lookups:
 def _lookups(session: Session, event: Event, email: str, organisation_name: str, track_ids: list[int]) -> _Lookups:
     """What registering needs to know, read under the event's lock in one round trip: an earlier
     registration of the address, the directory's organisation of that name, and the taken seats."""
+    in_directory = Organisation.name == organisation_name
     row = session.execute(
         select(
             select(Registration.id).where(Registration.event_id == event.id, Registration.email == email).scalar_subquery(),
-            select(Organisation.id).where(Organisation.name == organisation_name).scalar_subquery(),
+            select(Organisation.id).where(in_directory).scalar_subquery(),
+            select(Organisation.sector).where(in_directory).scalar_subquery(),
             *seats.taken_seats_columns(event, track_ids),
         )
     ).one()
-    return _Lookups(row[0], row[1], row[2], dict(zip(track_ids, row[3:])))
+    return _Lookups(row[0], row[1], row[2], row[3], dict(zip(track_ids, row[4:])))
 
 
 def register(session: Session, event_id: int, data: RegistrationData, now: datetime) -> RegistrationResult:
@@ -143,7 +146,9 @@ def register(session: Session, event_id: int, data: RegistrationData, now: datet
         email=email,
         organisation_id=found.organisation_id,
         organisation_name="" if found.organisation_id else organisation_name,
-        sector=data.sector,
+        # The directory knows an organisation's sector better than a hurried click does;
+        # coverage of the tracks by state administration counts on it.
+        sector=Sector(found.organisation_sector) if found.organisation_sector else data.sector,
         position=data.position.strip(),
         language=data.language if data.language in ("lv", "en") else "lv",
         access_needs=data.access_needs.strip(),

@@ -152,9 +152,10 @@ def test_directory_organisation_is_linked_free_text_kept(session):
 
     ministry = create_organisation(session, name="Labklājības ministrija", sector=Sector.STATE_ADMINISTRATION)
     event = create_event(session, tracks=1)
-    linked = sign_up(session, event, 1, sector=Sector.STATE_ADMINISTRATION, organisation_name="Labklājības  ministrija")
+    linked = sign_up(session, event, 1, sector=Sector.NGO, organisation_name="Labklājības  ministrija")
     free = sign_up(session, event, 2, organisation_name="Biedrība, kuras nav sarakstā")
     assert linked.organisation is ministry and linked.organisation_display == "Labklājības ministrija"
+    assert linked.sector is Sector.STATE_ADMINISTRATION  # the directory's sector, not the click
     assert free.organisation is None and free.organisation_display == "Biedrība, kuras nav sarakstā"
 
 
