@@ -6,6 +6,7 @@ from .event import Event, EventCoHost, EventKind, EventStatus, Slot, Track
 from .organisation import Organisation, Sector
 from .outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from .registration import AttendanceMode, Registration, RegistrationStatus, TrackChoice
+from .reminder import SentReminder
 from .summary import Summary, SummaryFile, SummaryStatus
 from .types import utcnow
 from .user import User, UserRole
@@ -14,6 +15,6 @@ __all__ = [
     "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
     "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "Organisation",
     "OutboxAttachment", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationStatus",
-    "Sector", "Slot", "Summary", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
+    "Sector", "SentReminder", "Slot", "Summary", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
     "UserRole", "utcnow",
 ]

@@ -142,6 +142,8 @@ class Track(Localised, db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     # State-administration people the track must have (the council's 2025 lesson).
     state_admin_minimum: Mapped[int] = mapped_column(Integer, default=0)
+    # The track's own remote connection, given only to its remote participants.
+    remote_link: Mapped[str] = mapped_column(String(500), default="")
 
     slot: Mapped[Slot] = relationship(back_populates="tracks")
 

@@ -74,6 +74,11 @@ def queue_mail(
     return message
 
 
+def registration_attachments(kind: str, registration: Registration) -> list[Attachment]:
+    """The files that go with a message about a registration."""
+    return []
+
+
 def queue_registration_mail(session: Session, kind: str, registration: Registration, details: dict) -> OutboxMessage:
     """A message to a registrant about their registration, with their private link."""
     context = {
@@ -84,4 +89,7 @@ def queue_registration_mail(session: Session, kind: str, registration: Registrat
         "event_url": public_url("public.event", slug=registration.event.slug),
         **details,
     }
-    return queue_mail(session, kind, registration.email, registration.language, context, registration, template="registration")
+    return queue_mail(
+        session, kind, registration.email, registration.language, context, registration,
+        attachments=registration_attachments(kind, registration), template="registration",
+    )
