@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import User, UserRole, utcnow
-from .services import demo, organisations, outbox
+from .models import Event, EventStatus
+from .services import delegation, demo, organisations, outbox, registration, reminders
 
 
 def register_commands(app: Flask) -> None:
@@ -18,6 +19,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_organisations_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(release_held_seats_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("seed-demo")
@@ -89,3 +92,26 @@ def send_mail_command(watch: bool, interval: float):
         if not watch:
             return
         time.sleep(interval)
+
+
+@click.command("release-held-seats")
+@with_appcontext
+def release_held_seats_command():
+    """Run daily: let go of seats held for state administration past their release, to the waiting lists."""
+    now = utcnow()
+    expired = delegation.expire_requests(db.session, now)
+    upcoming = db.session.scalars(select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now))
+    db.session.commit()
+    for event_id in [event.id for event in upcoming]:
+        registration.refill_event(db.session, db.session.get(Event, event_id), now)
+        db.session.commit()  # one event's lock at a time
+    click.echo(f"expired {len(expired)} delegation requests; waiting lists filled")
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Run daily: coverage summaries to organisers, reminders of open requests to institutions."""
+    report = reminders.send_reminders(db.session, utcnow())
+    db.session.commit()
+    click.echo(f"summaries {report.summaries}, institution reminders {report.institutions}")

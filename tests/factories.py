@@ -34,8 +34,13 @@ def create_organisation(session, name: str | None = None, sector: Sector = Secto
     return org
 
 
-def create_event(session, *, tracks: int = 0, track_capacity: int | None = 10, **values) -> Event:
-    """A published regional session a month ahead, optionally with one slot of `tracks` tracks."""
+def create_event(
+    session, *, tracks: int = 0, track_capacity: int | None = 10, state_admin_minimum: int = 0, **values
+) -> Event:
+    """A published regional session a month ahead, optionally with one slot of `tracks` tracks.
+
+    Its tracks hold no seats for state administration unless `state_admin_minimum` says so.
+    """
     starts = values.pop("starts_at", future())
     n = next(_counter)
     event = Event(
@@ -57,7 +62,7 @@ def create_event(session, *, tracks: int = 0, track_capacity: int | None = 10, *
         for position in range(1, tracks + 1):
             slot.tracks.append(Track(position=position, title_lv=f"Darba grupa {position}",
                                      title_en=f"Working group {position}", capacity=track_capacity,
-                                     state_admin_minimum=1))
+                                     state_admin_minimum=state_admin_minimum))
     session.flush()
     return event
 

@@ -218,4 +218,4 @@ def track_delete(slug: str, track_id: int):
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
 
-from . import registrations  # noqa: E402,F401  (its routes join this blueprint)
+from . import coverage, registrations  # noqa: E402,F401  (their routes join this blueprint)

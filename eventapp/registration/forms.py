@@ -42,3 +42,7 @@ class RegistrationForm(BaseForm):
     )
     consent_photos = BooleanField(_l("I agree to be photographed and filmed at the event."))
     language = RadioField(_l("Language of messages"), choices=[("lv", "latviešu"), ("en", "English")], default="lv")
+
+
+class ConfirmForm(BaseForm):
+    """A button that posts with a CSRF token."""

@@ -1,15 +1,17 @@
 """Registering for an event."""
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import chosen_tracks, with_track_fields
-from ..models import AttendanceMode, Event, EventStatus, Organisation, Sector, utcnow
+from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
+from ..services import delegation
 from ..services import registration as registrations
 from ..services.exceptions import DomainError
 from ..services.seats import taken_seats_by_track
-from .forms import RegistrationForm
+from .forms import ConfirmForm, RegistrationForm
 
 bp = Blueprint("registration", __name__)
 
@@ -27,11 +29,30 @@ def directory_names() -> list[str]:
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug: str):
-    event = get_event(slug)
+    return registration_page(get_event(slug))
+
+
+@bp.route("/delegate/<token>", methods=["GET", "POST"])
+def delegate(token: str):
+    """The registration form of an expert delegated through an institution's request."""
+    request = delegation.find_request(db.session, token)
+    if request is None:
+        abort(404)
+    return registration_page(request.track.event, request)
+
+
+def registration_page(event: Event, request: DelegationRequest | None = None):
     locale = get_locale().language
-    closed = registrations.registration_closed_reason(event, utcnow())
+    now = utcnow()
+    closed = registrations.registration_closed_reason(event, now)
+    if request is not None and not closed and not delegation.is_open(request, now):
+        closed = _("This request is no longer open; please contact the secretariat.")
     taken = taken_seats_by_track(db.session, event)
-    form = with_track_fields(RegistrationForm, event, locale, taken)(language=locale)
+    prefill = {"language": locale}
+    if request is not None:
+        prefill |= {"organisation": request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
+                    f"slot_{request.track.slot_id}": request.track_id}
+    form = with_track_fields(RegistrationForm, event, locale, taken)(**prefill)
     if not event.remote_allowed:
         del form.attendance_mode
     if not closed and form.validate_on_submit():
@@ -50,7 +71,7 @@ def register(slug: str):
             language=form.language.data,
         )
         try:
-            registrations.register(db.session, event.id, data, utcnow())
+            registrations.register(db.session, event.id, data, now, delegation=request)
         except DomainError as error:
             db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
@@ -63,9 +84,24 @@ def register(slug: str):
             session["registered_email"] = registrations.normalise_email(data.email)
             return redirect(url_for("registration.sent", slug=event.slug))
     return render_template(
-        "registration/register.html", event=event, form=form, closed=closed,
+        "registration/register.html", event=event, form=form, closed=closed, delegation=request,
         organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
     )
+
+
+@bp.route("/delegate/<token>/decline", methods=["GET", "POST"])
+def decline_delegation(token: str):
+    """The institution says nobody can come: one click to the page, one to confirm."""
+    request = delegation.find_request(db.session, token)
+    if request is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delegation.decline_request(db.session, request, utcnow())
+        db.session.commit()
+        flash(_("Thank you for letting us know."), "success")
+        return redirect(url_for("public.event", slug=request.track.event.slug))
+    return render_template("registration/decline.html", request=request, event=request.track.event, form=form)
 
 
 @bp.get("/events/<slug>/register/sent")

@@ -11,9 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..formatting import riga_datetime_from_local
-from ..models import Event, EventKind, EventStatus, Slot, Track, User, UserRole
+from ..models import (
+    AttendanceMode,
+    CheckIn,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Slot,
+    Track,
+    TrackChoice,
+    User,
+    UserRole,
+)
 from . import organisations
 from .events import default_state_admin_minimum, slugify
+from .registration import CONSENT_WORDING_VERSION, new_secret
 
 DATA = files("eventapp") / "data"
 DEMO_ORGANISER_EMAIL = "organizators@example.lv"
@@ -44,6 +58,8 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
         event = _seed_event(session, item)
         if event:
             added.append(event.slug)
+            if event.city == "Jēkabpils":
+                _seed_jekabpils_people(session, event)
     example = _seed_example_event(session, now)
     if example:
         added.append(example.slug)
@@ -96,6 +112,45 @@ def _seed_event(session: Session, item: dict) -> Event | None:
         _add_workshops(event, day, ws_start, ws_end, item["parallel_tracks_lv"], item.get("parallel_tracks_en", []))
     session.flush()
     return event
+
+
+# Who came to Jēkabpils in the demo: the council's lesson in data. Three tracks have a ministry's
+# person (one only remotely); the bureaucracy track has none.
+JEKABPILS_PEOPLE = [
+    # (name, organisation, track number, remote, checked in)
+    ("Inese Kalniņa", "Viedās administrācijas un reģionālās attīstības ministrija", 1, False, True),
+    ("Māris Ozoliņš", "Labklājības ministrija", 2, False, True),
+    ("Dace Liepiņa", "Kultūras ministrija", 3, True, False),
+    ("Ērika Bērziņa", 'biedrība "Vidusdaugavas NVO centrs"', 1, False, True),
+    ("Jānis Vītols", 'kopienu sadarbības tīkls "Sēlijas salas"', 1, False, True),
+    ("Zane Krūmiņa", "Jēkabpils novada pašvaldība", 2, False, True),
+    ("Aivars Zariņš", 'biedrība "Latvijas Lauku forums"', 2, False, False),
+    ("Olga Petrova", 'biedrība "Latgaliešu kultūras biedrība"', 3, False, True),
+    ("Guntis Šmits", 'biedrība "Latvijas Pilsoniskā alianse"', 4, False, True),
+    ("Līga Ābele", 'biedrība "Sabiedriskās politikas centrs Providus"', 4, False, True),
+]
+
+
+def _seed_jekabpils_people(session: Session, event: Event) -> None:
+    tracks = event.slots[0].tracks
+    registered = event.starts_at - timedelta(days=10)
+    for n, (name, organisation_name, track_number, remote, came) in enumerate(JEKABPILS_PEOPLE, start=1):
+        organisation = organisations.find_organisation(session, organisation_name)
+        track = tracks[track_number - 1]
+        registration = Registration(
+            event=event, status=RegistrationStatus.CONFIRMED, full_name=name, email=f"demo{n}@example.lv",
+            organisation=organisation, sector=organisation.sector,
+            attendance_mode=AttendanceMode.REMOTE if remote else AttendanceMode.IN_PERSON,
+            consent_data_at=registered, consent_wording_version=CONSENT_WORDING_VERSION,
+            secret=new_secret(), badge_secret=new_secret(), created_at=registered, updated_at=registered,
+            choices=[TrackChoice(track=track, track_id=track.id, slot_id=track.slot_id,
+                                 status=RegistrationStatus.CONFIRMED, queued_at=registered)],
+        )
+        session.add(registration)
+        if came:
+            arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)
+            session.add(CheckIn(registration=registration, scan_id=f"demo-{event.slug}-{n}",
+                                scanned_at=arrived, recorded_at=arrived))
 
 
 def _venue_name(venue: str) -> str:

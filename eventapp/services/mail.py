@@ -17,6 +17,9 @@ SUBJECTS = {
     "cancelled": _l("Registration cancelled: %(event)s"),
     "event_cancelled": _l("The event is cancelled: %(event)s"),
     "link_resent": _l("Your registration link: %(event)s"),
+    "delegation_request": _l("Request to delegate an expert: %(event)s"),
+    "delegation_reminder": _l("Reminder: request to delegate an expert: %(event)s"),
+    "coverage_summary": _l("Tracks still without state administration"),
 }
 
 
@@ -62,7 +65,10 @@ def queue_mail(
     with force_locale("en_GB" if language == "en" else "lv"):
         locale = "en" if language == "en" else "lv"
         context = {"locale": locale, **context}
-        subject = str(SUBJECTS[kind] % {"event": context["event"].local("title", locale)})
+        subject = SUBJECTS[kind]
+        if "event" in context:
+            subject = subject % {"event": context["event"].local("title", locale)}
+        subject = str(subject)
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", **context)
     message = OutboxMessage(

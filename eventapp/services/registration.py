@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     AttendanceMode,
+    DelegationRequest,
+    DelegationStatus,
     Event,
     EventStatus,
     Organisation,
@@ -17,8 +19,9 @@ from ..models import (
     RegistrationStatus,
     Sector,
     TrackChoice,
+    utcnow,
 )
-from . import audit, mail, seating, seats
+from . import audit, holds, mail, seating, seats
 from .exceptions import DomainError
 
 CONSENT_WORDING_VERSION = "2025-1"
@@ -114,12 +117,24 @@ def _lookups(session: Session, event: Event, email: str, organisation_name: str,
     return _Lookups(row[0], row[1], row[2], row[3], dict(zip(track_ids, row[4:])))
 
 
-def register(session: Session, event_id: int, data: RegistrationData, now: datetime) -> RegistrationResult:
-    """Register a person, seated or on the waiting lists in order, with the message that says which."""
+def register(
+    session: Session, event_id: int, data: RegistrationData, now: datetime, delegation: DelegationRequest | None = None
+) -> RegistrationResult:
+    """Register a person, seated or on the waiting lists in order, with the message that says which.
+
+    With `delegation`, the person is the expert an institution delegates through a request:
+    state administration, of that institution, in the request's track.
+    """
     event = seating.lock_event(session, event_id)
     reason = registration_closed_reason(event, now)
     if reason:
         raise DomainError(reason)
+    if delegation is not None:
+        if delegation.status is not DelegationStatus.SENT or delegation.deadline_at <= now:
+            raise DomainError(_l("This request is no longer open; please contact the secretariat."))
+        data.sector = Sector.STATE_ADMINISTRATION
+        data.organisation_name = delegation.organisation.name
+        data.track_ids[delegation.track.slot_id] = delegation.track_id
     _check_choices(event, data)
     email = normalise_email(data.email)
     organisation_name = " ".join(data.organisation_name.split())
@@ -162,8 +177,16 @@ def register(session: Session, event_id: int, data: RegistrationData, now: datet
         updated_at=now,
         choices=choices,
     )
-    seating.seat_newcomer(event, registration, found.taken_event, found.taken_tracks)
+    held = {}
+    if registration.sector is not Sector.STATE_ADMINISTRATION and data.attendance_mode is AttendanceMode.IN_PERSON:
+        held = holds.held_seats(session, event, now)
+    seating.seat_newcomer(event, registration, found.taken_event, found.taken_tracks, held)
     session.add(registration)
+    if delegation is not None:
+        registration.delegation_request_id = delegation.id
+        delegation.status = DelegationStatus.ACCEPTED
+        delegation.responded_at = now
+        audit.record(session, None, "delegation.accept", delegation, event)
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
     if kind == "waitlisted":
         session.flush()  # the place in the queues is counted by id
@@ -193,10 +216,11 @@ def notify_promotions(session: Session, promotions: seating.Promotions, exclude:
         audit.record(session, None, "registration.promote", registration, registration.event)
 
 
-def refill_event(session: Session, event: Event) -> None:
-    """After seats were added (a larger capacity), seat the waiting people and tell them."""
+def refill_event(session: Session, event: Event, now: datetime | None = None) -> None:
+    """After seats were added or released (a larger capacity, held seats let go), seat the
+    waiting people and tell them."""
     event = seating.lock_event(session, event.id)
-    notify_promotions(session, seating.fill_seats(session, event))
+    notify_promotions(session, seating.fill_seats(session, event, now or utcnow()))
 
 
 def cancel_registration(session: Session, registration: Registration, now: datetime, actor=None, notify: bool = True) -> None:
@@ -210,7 +234,7 @@ def cancel_registration(session: Session, registration: Registration, now: datet
     registration.sequence += 1
     for choice in registration.choices:
         choice.status = CANCELLED
-    notify_promotions(session, seating.fill_seats(session, event))
+    notify_promotions(session, seating.fill_seats(session, event, now))
     if notify:
         mail.queue_registration_mail(session, "cancelled", registration, registration_details(session, registration))
     audit.record(session, actor, "registration.cancel", registration, event)
@@ -277,7 +301,7 @@ def change_registration(
     registration.sequence += 1
     registration.updated_at = now
     session.flush()
-    notify_promotions(session, seating.fill_seats(session, event), exclude=registration)
+    notify_promotions(session, seating.fill_seats(session, event, now), exclude=registration)
     mail.queue_registration_mail(session, "changed", registration, registration_details(session, registration) | {"changed": set(changed)})
     audit.record(session, actor, "registration.change", registration, event, fields=sorted(set(changed)))
     return sorted(set(changed))

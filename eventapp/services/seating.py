@@ -2,17 +2,20 @@
 
 One rule decides every seat: `fill_seats` walks the waiting lists in order (first come,
 first served: rows are numbered as they are written, under the event's lock) and gives
-each free seat to the first person waiting for it. A new
-registration joins the queue and is seated by the same rule, so nobody jumps it.
+each free seat to the first person waiting who may take it (seats held for state
+administration go only to state administration: see `holds`). A newcomer takes a seat
+only where nobody waits for it, so nobody jumps the queue.
 Callers lock the event first (`lock_event`), so that two requests never count the same
 free seat.
 """
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Slot, Track, TrackChoice
+from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, TrackChoice
+from . import holds
 from .seats import seats_left, taken_event_seats, taken_seats_by_track
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
@@ -39,15 +42,29 @@ def lock_event(session: Session, event_id: int) -> Event:
     return session.scalars(query).unique().one()
 
 
-def seat_newcomer(event: Event, registration: Registration, taken_event: int, taken_tracks: dict[int, int]) -> None:
-    """Seat a new registration where seats are free, else put it at the end of the queues.
+def _can_take(sector: Sector, free: int | None, held: int) -> bool:
+    """State administration may take any free seat; others only one that is not held for it."""
+    if free is None:
+        return True
+    return free > 0 if sector is Sector.STATE_ADMINISTRATION else free - held > 0
 
-    `taken_event` and `taken_tracks` are counted under the event's lock. A free seat never has
-    anyone waiting who could take it (`fill_seats` sees to that after every change), so a
-    newcomer can take it without jumping anyone.
+
+def seat_newcomer(
+    event: Event, registration: Registration, taken_event: int, taken_tracks: dict[int, int], held: dict[int, int]
+) -> None:
+    """Seat a new registration where seats are free for it, else put it at the end of the queues.
+
+    The counts are taken under the event's lock. A seat free for someone never has anyone
+    waiting who could take it (`fill_seats` sees to that after every change), so a newcomer
+    can take it without jumping anyone.
     """
-    remote = registration.attendance_mode is AttendanceMode.REMOTE
-    if not remote and seats_left(event.capacity, taken_event) == 0:
+    if registration.attendance_mode is AttendanceMode.REMOTE:
+        registration.status = CONFIRMED
+        for choice in registration.choices:
+            choice.status = CONFIRMED
+        return
+    sector = registration.sector
+    if not _can_take(sector, seats_left(event.capacity, taken_event), sum(held.values())):
         registration.status = WAITLISTED
         for choice in registration.choices:
             choice.status = WAITLISTED
@@ -55,8 +72,8 @@ def seat_newcomer(event: Event, registration: Registration, taken_event: int, ta
     registration.status = CONFIRMED
     capacity = {track.id: track.capacity for track in event.tracks}
     for choice in registration.choices:
-        full = not remote and seats_left(capacity[choice.track_id], taken_tracks[choice.track_id]) == 0
-        choice.status = WAITLISTED if full else CONFIRMED
+        free = seats_left(capacity[choice.track_id], taken_tracks[choice.track_id])
+        choice.status = CONFIRMED if _can_take(sector, free, held.get(choice.track_id, 0)) else WAITLISTED
 
 
 @dataclass
@@ -75,21 +92,25 @@ class Promotions:
         return list(seen.values())
 
 
-def fill_seats(session: Session, event: Event) -> Promotions:
-    """Give every free in-person seat of the event to the first person waiting for it."""
+def fill_seats(session: Session, event: Event, now: datetime) -> Promotions:
+    """Give every free in-person seat of the event to the first person waiting who may take it."""
     session.flush()
     promoted = Promotions()
+    held = holds.held_seats(session, event, now)
     free = seats_left(event.capacity, taken_event_seats(session, event))
     if free is None or free > 0:
         waiting = session.scalars(
             select(Registration)
             .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
             .order_by(Registration.id)
-            .limit(free)
-        ).all()
+        )
         for registration in waiting:
-            registration.status = CONFIRMED
-            promoted.registrations.append(registration)
+            if free is not None and free <= 0:
+                break
+            if _can_take(registration.sector, free, sum(held.values())):
+                registration.status = CONFIRMED
+                promoted.registrations.append(registration)
+                free = None if free is None else free - 1
         session.flush()
 
     taken = taken_seats_by_track(session, event)
@@ -97,6 +118,7 @@ def fill_seats(session: Session, event: Event) -> Promotions:
         left = seats_left(track.capacity, taken[track.id])
         if left == 0:
             continue
+        track_held = held.get(track.id, 0)
         waiting_choices = session.scalars(
             select(TrackChoice)
             .join(Registration)
@@ -106,11 +128,18 @@ def fill_seats(session: Session, event: Event) -> Promotions:
                 Registration.status == CONFIRMED,
             )
             .order_by(TrackChoice.id)
-            .limit(left)
-        ).all()
+            .options(joinedload(TrackChoice.registration))
+        )
         for choice in waiting_choices:
-            choice.status = CONFIRMED
-            promoted.choices.append(choice)
+            if left is not None and left <= 0:
+                break
+            sector = choice.registration.sector
+            if _can_take(sector, left, track_held):
+                choice.status = CONFIRMED
+                promoted.choices.append(choice)
+                left = None if left is None else left - 1
+                if sector is Sector.STATE_ADMINISTRATION and choice.registration.attendance_mode is AttendanceMode.IN_PERSON:
+                    track_held = max(track_held - 1, 0)
     session.flush()
     return promoted
 

@@ -1,0 +1,167 @@
+"""Does every track have its state-administration people? Planned from registrations, actual
+from check-ins."""
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import (
+    CheckIn,
+    DelegationRequest,
+    DelegationStatus,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    Slot,
+    Track,
+    TrackChoice,
+)
+from . import holds
+
+
+class Coverage(enum.Enum):
+    COVERED = "covered"  # the minimum is met in person
+    AT_RISK = "at_risk"  # met only with remote people, or short but a delegation request is open
+    UNCOVERED = "uncovered"
+    NOT_REQUIRED = "not_required"  # the track has no minimum
+
+
+def coverage_state(minimum: int, in_person: int, remote: int, open_requests: int) -> Coverage:
+    if minimum <= 0:
+        return Coverage.NOT_REQUIRED
+    if in_person >= minimum:
+        return Coverage.COVERED
+    if in_person + remote >= minimum or open_requests:
+        return Coverage.AT_RISK
+    return Coverage.UNCOVERED
+
+
+@dataclass
+class TrackCoverage:
+    track: Track
+    in_person: list[Registration] = field(default_factory=list)
+    remote: list[Registration] = field(default_factory=list)
+    waiting: list[Registration] = field(default_factory=list)
+    requests: list[DelegationRequest] = field(default_factory=list)
+    held: int = 0
+    now: datetime | None = None
+
+    @property
+    def minimum(self) -> int:
+        return self.track.state_admin_minimum
+
+    @property
+    def open_requests(self) -> list[DelegationRequest]:
+        return [r for r in self.requests if r.status is DelegationStatus.SENT and r.deadline_at > self.now]
+
+    @property
+    def state(self) -> Coverage:
+        return coverage_state(self.minimum, len(self.in_person), len(self.remote), len(self.open_requests))
+
+    @property
+    def short(self) -> int:
+        return max(self.minimum - len(self.in_person), 0)
+
+
+def event_coverage(session: Session, event: Event, now: datetime) -> list[TrackCoverage]:
+    """Each track of the event with its state-administration people, requests and held seats (three queries)."""
+    result = {track.id: TrackCoverage(track=track, now=now) for track in event.tracks}
+    choices = session.scalars(
+        select(TrackChoice)
+        .join(Registration)
+        .join(Slot, Slot.id == TrackChoice.slot_id)
+        .where(
+            Slot.event_id == event.id,
+            Registration.sector == Sector.STATE_ADMINISTRATION,
+            Registration.status != RegistrationStatus.CANCELLED,
+            TrackChoice.status != RegistrationStatus.CANCELLED,
+        )
+        .options(selectinload(TrackChoice.registration).selectinload(Registration.organisation))
+        .order_by(TrackChoice.id)
+    )
+    for choice in choices:
+        person, entry = choice.registration, result[choice.track_id]
+        if person.status is RegistrationStatus.WAITLISTED or choice.status is RegistrationStatus.WAITLISTED:
+            entry.waiting.append(person)
+        elif person.attendance_mode.value == "remote":
+            entry.remote.append(person)
+        else:
+            entry.in_person.append(person)
+    requests = session.scalars(
+        select(DelegationRequest)
+        .where(DelegationRequest.track_id.in_(list(result)))
+        .options(selectinload(DelegationRequest.organisation))
+        .order_by(DelegationRequest.sent_at)
+    )
+    for request in requests:
+        result[request.track_id].requests.append(request)
+    for track_id, held in holds.held_seats(session, event, now).items():
+        result[track_id].held = held
+    return list(result.values())
+
+
+@dataclass
+class ActualCoverage:
+    """After the event: who came, from the check-ins."""
+
+    track: Track
+    planned_in_person: int
+    planned_remote: int
+    arrived: int  # state-administration people checked in at the door or at the track
+
+    @property
+    def state(self) -> Coverage:
+        return coverage_state(self.track.state_admin_minimum, self.arrived, 0, 0)
+
+
+def has_check_ins(session: Session, event: Event) -> bool:
+    return session.scalar(
+        select(CheckIn.id).join(Registration).where(Registration.event_id == event.id, CheckIn.undone_at.is_(None)).limit(1)
+    ) is not None
+
+
+def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
+    """Planned (registrations) against actual (check-ins) state administration per track."""
+    planned = event_coverage(session, event, now)
+    arrived_pairs = session.execute(
+        select(TrackChoice.track_id, Registration.id)
+        .join(Registration, Registration.id == TrackChoice.registration_id)
+        .join(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.sector == Sector.STATE_ADMINISTRATION,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            TrackChoice.status == RegistrationStatus.CONFIRMED,
+            CheckIn.undone_at.is_(None),
+            (CheckIn.track_id.is_(None)) | (CheckIn.track_id == TrackChoice.track_id),
+        )
+        .distinct()
+    ).all()
+    arrived: dict[int, int] = {}
+    for track_id, _registration_id in arrived_pairs:
+        arrived[track_id] = arrived.get(track_id, 0) + 1
+    return [
+        ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), arrived.get(entry.track.id, 0))
+        for entry in planned
+    ]
+
+
+YEAR_KINDS = (EventKind.REGIONAL_SESSION, EventKind.FORUM)
+
+
+def year_events(session: Session, year: int) -> list[Event]:
+    """The regional sessions and the forum of a year, in date order, with their tracks."""
+    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.kind.in_(YEAR_KINDS), Event.status != EventStatus.DRAFT, Event.starts_at >= start, Event.starts_at < end)
+            .options(selectinload(Event.slots).selectinload(Slot.tracks))
+            .order_by(Event.starts_at)
+        )
+    )

@@ -1,0 +1,131 @@
+"""Coverage reports: planned against actual state administration per track, as CSV, PDF and SVG."""
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..formatting import riga_date
+from ..models import Event
+from ..pdf import register_fonts
+from .coverage import ActualCoverage, Coverage, TrackCoverage
+
+COUNCIL = "Nevalstisko organizāciju un Ministru kabineta sadarbības memoranda īstenošanas padome"
+
+
+def state_label(state: Coverage) -> str:
+    return {
+        Coverage.COVERED: _("covered"),
+        Coverage.AT_RISK: _("at risk"),
+        Coverage.UNCOVERED: _("uncovered"),
+        Coverage.NOT_REQUIRED: _("no minimum"),
+    }[state]
+
+
+def _rows(rows: list[ActualCoverage], with_check_ins: bool) -> list[list[str]]:
+    return [
+        [
+            row.track.slot.title_lv, row.track.title_lv, str(row.track.state_admin_minimum), str(row.planned_in_person),
+            str(row.planned_remote), str(row.arrived) if with_check_ins else "—",
+            state_label(row.state) if with_check_ins else _("no check-in data"),
+        ]
+        for row in rows
+    ]
+
+
+def _header() -> list[str]:
+    return [_("Time block"), _("Track"), _("Minimum"), _("Planned in person"), _("Planned remote"), _("Arrived"),
+            _("Actual coverage")]
+
+
+def report_csv(event: Event, rows: list[ActualCoverage], with_check_ins: bool) -> str:
+    """UTF-8 with a BOM, so that Excel shows the Latvian letters."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(_header())
+    writer.writerows(_rows(rows, with_check_ins))
+    return out.getvalue()
+
+
+def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool) -> bytes:
+    """One A4 page: the council, the event, and a row per track."""
+    regular, bold = register_fonts()
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+        title=f"{event.title_lv}: valsts pārvaldes dalība", author=COUNCIL,
+    )
+    small = ParagraphStyle("small", fontName=regular, fontSize=9, leading=12)
+    title = ParagraphStyle("title", fontName=bold, fontSize=15, leading=19)
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11)
+    place = ", ".join(filter(None, [event.venue, event.city]))
+    story = [
+        Paragraph(escape(COUNCIL), small),
+        Spacer(1, 3 * mm),
+        Paragraph(escape(event.title_lv), title),
+        Paragraph(escape(f"{riga_date(event.starts_at)} · {place}"), small),
+        Spacer(1, 2 * mm),
+        Paragraph(escape(_("State administration in the working groups: planned (registrations) and actual (check-ins).")), small),
+        Spacer(1, 4 * mm),
+    ]
+    if not with_check_ins:
+        story += [Paragraph(escape(_("There are no check-in data for this event yet: only the plan is shown.")), small),
+                  Spacer(1, 3 * mm)]
+    data = [[Paragraph(escape(text), cell) for text in _header()]]
+    data += [[Paragraph(escape(text), cell) for text in row] for row in _rows(rows, with_check_ins)]
+    table = Table(data, colWidths=[40 * mm, 90 * mm, 20 * mm, 25 * mm, 25 * mm, 20 * mm, 35 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    document.build(story)
+    return out.getvalue()
+
+
+def year_chart_svg(columns: list[tuple[Event, list[TrackCoverage]]]) -> str:
+    """State-administration people per track and event over a year, as SVG readable without colour:
+    each bar carries its numbers, in-person bars are solid and remote ones hatched."""
+    bar_height, gap, label_width, unit = 18, 6, 330, 28
+    rows = [(event, entry) for event, entries in columns for entry in entries]
+    title = escape(_("State administration per track"))
+    legend = escape(_("Solid: in person; hatched: remote; | : the minimum"))
+    height = 40 + len(rows) * (bar_height + gap) + len(columns) * 24
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="760" height="{height}" viewBox="0 0 760 {height}" '
+        f'font-family="DejaVu Sans, sans-serif" font-size="12">',
+        f"<title>{title}</title>",
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#1d2430" stroke-width="2"/></pattern></defs>',
+        f'<text x="0" y="14" font-weight="bold">{legend}</text>',
+    ]
+    y = 30
+    for event, entries in columns:
+        parts.append(f'<text x="0" y="{y + 14}" font-weight="bold">{escape(riga_date(event.starts_at, "medium"))} · {escape(event.city)}</text>')
+        y += 24
+        for entry in entries:
+            in_person, remote = len(entry.in_person), len(entry.remote)
+            label = entry.track.title_lv if len(entry.track.title_lv) <= 48 else entry.track.title_lv[:47] + "…"
+            parts.append(f'<text x="0" y="{y + 13}">{escape(label)}</text>')
+            x = label_width
+            if in_person:
+                parts.append(f'<rect x="{x}" y="{y}" width="{in_person * unit}" height="{bar_height}" fill="#1d2430"/>')
+                x += in_person * unit
+            if remote:
+                parts.append(f'<rect x="{x}" y="{y}" width="{remote * unit}" height="{bar_height}" fill="url(#hatch)" stroke="#1d2430"/>')
+                x += remote * unit
+            minimum_x = label_width + entry.minimum * unit
+            parts.append(f'<line x1="{minimum_x}" y1="{y - 2}" x2="{minimum_x}" y2="{y + bar_height + 2}" stroke="#9e3039" stroke-width="3"/>')
+            text = _("%(in_person)d in person, %(remote)d remote, minimum %(minimum)d",
+                     in_person=in_person, remote=remote, minimum=entry.minimum)
+            parts.append(f'<text x="{max(x, minimum_x) + 8}" y="{y + 13}">{escape(text)} · {escape(state_label(entry.state))}</text>')
+            y += bar_height + gap
+    parts.append("</svg>")
+    return "\n".join(parts)

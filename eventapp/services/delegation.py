@@ -1,0 +1,112 @@
+"""Asking institutions to delegate an expert to a track, and what becomes of the requests."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import DelegationRequest, DelegationStatus, Organisation, Sector, Track, User
+from ..urls import public_url
+from . import audit, mail, registration, words
+from .exceptions import DomainError
+
+ANSWER_BEFORE_EVENT = timedelta(days=1)
+
+
+@dataclass
+class Suggestion:
+    organisation: Organisation
+    score: int
+    matched: list[str]  # the policy areas that matched
+
+
+def suggest_institutions(session: Session, track: Track, limit: int = 5) -> list[Suggestion]:
+    """State institutions whose policy areas match the track's topic, best first."""
+    topic = words.stems(" ".join([track.title_lv, track.description_lv, track.title_en]))
+    suggestions = []
+    for organisation in session.scalars(
+        select(Organisation).where(Organisation.sector == Sector.STATE_ADMINISTRATION).order_by(Organisation.name)
+    ):
+        overlaps = {area: words.shared(words.stems(area), topic) for area in organisation.policy_area_list}
+        matched = [area for area, found in overlaps.items() if found]
+        score = sum(len(found) for found in overlaps.values())
+        if score:
+            suggestions.append(Suggestion(organisation, score, matched))
+    suggestions.sort(key=lambda s: (-s.score, s.organisation.name))
+    return suggestions[:limit]
+
+
+def default_deadline(track: Track) -> datetime:
+    return track.event.starts_at - ANSWER_BEFORE_EVENT
+
+
+def send_request(
+    session: Session, actor: User | None, track: Track, organisation: Organisation, contact_email: str,
+    message: str, now: datetime, deadline: datetime | None = None,
+) -> DelegationRequest:
+    """Create the request and its mail; the track's held seat waits for the answer until the deadline."""
+    if organisation.sector is not Sector.STATE_ADMINISTRATION:
+        raise DomainError(_l("Delegation requests go to state institutions."), "organisation_id")
+    deadline = deadline or default_deadline(track)
+    if deadline <= now:
+        raise DomainError(_l("The deadline for an answer has already passed."), "deadline")
+    request = DelegationRequest(
+        track=track, organisation=organisation, contact_email=registration.normalise_email(contact_email),
+        message=message.strip(), secret=registration.new_secret(), status=DelegationStatus.SENT,
+        deadline_at=deadline, sent_at=now, created_by_id=actor.id if actor else None,
+    )
+    session.add(request)
+    session.flush()
+    queue_request_mail(session, request, "delegation_request")
+    audit.record(session, actor, "delegation.send", request, track.event, organisation_id=organisation.id, track_id=track.id)
+    return request
+
+
+def queue_request_mail(session: Session, request: DelegationRequest, kind: str) -> None:
+    """The request, or a reminder of it, in Latvian, with the links to accept and to decline."""
+    track = request.track
+    mail.queue_mail(
+        session, kind, request.contact_email, "lv",
+        {
+            "event": track.event, "track": track, "request": request,
+            "accept_url": public_url("registration.delegate", token=request.secret),
+            "decline_url": public_url("registration.decline_delegation", token=request.secret),
+            "event_url": public_url("public.event", slug=track.event.slug),
+            "kind_reminder": kind == "delegation_reminder",
+        },
+        template="delegation_request",
+    )
+
+
+def find_request(session: Session, token: str) -> DelegationRequest | None:
+    return session.scalar(select(DelegationRequest).where(DelegationRequest.secret == token))
+
+
+def is_open(request: DelegationRequest, now: datetime) -> bool:
+    return request.status is DelegationStatus.SENT and request.deadline_at > now
+
+
+def decline_request(session: Session, request: DelegationRequest, now: datetime) -> None:
+    """The institution cannot delegate anyone: the seat held for it may go to others."""
+    if request.status is not DelegationStatus.SENT:
+        return
+    request.status = DelegationStatus.DECLINED
+    request.responded_at = now
+    audit.record(session, None, "delegation.decline", request, request.track.event)
+    registration.refill_event(session, request.track.event, now)
+
+
+def expire_requests(session: Session, now: datetime) -> list[DelegationRequest]:
+    """Requests past their deadline without an answer become expired."""
+    expired = list(
+        session.scalars(
+            select(DelegationRequest).where(
+                DelegationRequest.status == DelegationStatus.SENT, DelegationRequest.deadline_at <= now
+            )
+        )
+    )
+    for request in expired:
+        request.status = DelegationStatus.EXPIRED
+        audit.record(session, None, "delegation.expire", request, request.track.event)
+    return expired
