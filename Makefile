@@ -20,25 +20,40 @@ migrate: $(BIN)/.installed
 
 # Serves the app, with the mail sender running beside it (messages land in instance/mail/
 # unless MAIL_SERVER is set); Ctrl+C stops both.
-run: translations migrate
+run: translations migrate static/vendor
 	$(BIN)/flask seed-demo
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask send-mail --watch & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests.
-test: translations browser
+test: translations browser static/vendor
 	$(BIN)/pytest
 
 # Debian's Chromium (and a font) for the browser tests; Playwright never downloads a browser.
 browser:
 	@set -e; \
-	if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then \
+	if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-dejavu-core zbar-tools poppler-utils >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		echo "Installing chromium and fonts-dejavu-core with apt-get"; \
+		echo "Installing chromium, fonts-dejavu-core, zbar-tools and poppler-utils with apt-get"; \
 		$$SUDO apt-get update; \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core zbar-tools poppler-utils; \
 	fi
+
+# Third-party front-end code from the npm registry (package.json), copied where the pages load it
+# (the QR reader of the check-in page). npm comes from apt when missing.
+static/vendor: package.json package-lock.json
+	@set -e; \
+	if ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing npm with apt-get"; \
+		$$SUDO apt-get update; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+	fi
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $@
+	cp node_modules/jsqr/dist/jsQR.js $@/jsQR.js
+	touch $@
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
@@ -58,3 +73,4 @@ BENCH_WORKERS ?= 4
 bench: $(BIN)/.installed translations
 	$(BIN)/python -m bench.inprocess --n $(BENCH_N)
 	$(BIN)/python -m bench.burst --requests $(BENCH_REQUESTS) --concurrency $(BENCH_CONCURRENCY) --workers $(BENCH_WORKERS)
+	$(BIN)/python -m bench.checkin --workers $(BENCH_WORKERS)

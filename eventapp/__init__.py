@@ -3,9 +3,10 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT, Config, load_secret_key
-from .extensions import babel, csrf, db, login_manager, mail, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -21,6 +22,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     configure_defaults(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: the client's address and scheme come from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -59,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -87,7 +92,9 @@ def load_user(user_id: str):
 
 def register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
+    from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .checkin.routes import bp as checkin_bp
     from .manage.routes import bp as manage_bp
     from .public.routes import bp as public_bp
     from .registration.routes import bp as registration_bp
@@ -97,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -123,6 +132,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from . import formatting
 
+    from .permissions import can
+
+    app.jinja_env.globals["can"] = can
     app.jinja_env.filters["riga_date"] = formatting.riga_date
     app.jinja_env.filters["riga_time"] = formatting.riga_time
     app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import User, UserRole, utcnow
 from .models import Event, EventStatus
-from .services import delegation, demo, organisations, outbox, registration, reminders
+from .services import delegation, demo, organisations, outbox, registration, reminders, retention
 
 
 def register_commands(app: Flask) -> None:
@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(send_mail_command)
     app.cli.add_command(release_held_seats_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(anonymise_command)
 
 
 @click.command("seed-demo")
@@ -115,3 +116,15 @@ def send_reminders_command():
     report = reminders.send_reminders(db.session, utcnow())
     db.session.commit()
     click.echo(f"summaries {report.summaries}, institution reminders {report.institutions}")
+
+
+@click.command("anonymise")
+@with_appcontext
+def anonymise_command():
+    """Run daily: anonymise the registrations of events past their retention period."""
+    done = retention.anonymise_due(db.session, current_app.config, utcnow())
+    db.session.commit()
+    for event, count in done:
+        click.echo(f"{event.slug}: {count} registrations anonymised")
+    if not done:
+        click.echo("Nothing is due.")

@@ -45,6 +45,23 @@ class Config:
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
 
+    # Months after an event ends before its registrations are anonymised, per event kind
+    # (RETENTION_MONTHS_REGIONAL_SESSION=24 and so on); 12 where not set.
+    RETENTION_MONTHS = {
+        kind: int(os.environ[f"RETENTION_MONTHS_{kind.upper()}"])
+        for kind in ("regional_session", "forum", "council_session", "online_meeting", "working_group_meeting")
+        if os.environ.get(f"RETENTION_MONTHS_{kind.upper()}", "").isdigit()
+    }
+
+    # Sign-in attempts per client address; counted in Redis in production (several processes).
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0" if PRODUCTION else "memory://"
+    )
+    RATELIMIT_HEADERS_ENABLED = True
+    # The number of reverse proxies in front of the app (their X-Forwarded-* headers are trusted).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = PRODUCTION
@@ -55,6 +72,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # hashing well is slow on purpose; tests need speed
+    SIGN_IN_RATE_LIMIT = "1000 per minute"  # the tests sign in often from one address
+    RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://eventapp.test"
     PRODUCTION = False
     SECRET_KEY = "test-secret-key"

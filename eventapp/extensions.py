@@ -2,6 +2,8 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -31,6 +33,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 mail = Mail()
+# Storage from RATELIMIT_STORAGE_URI: Redis in production, so that every process counts together.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

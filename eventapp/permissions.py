@@ -1,35 +1,45 @@
-"""Who may do what, asked in one place: `can(user, action, event)`."""
-from functools import wraps
+"""Who may do what, asked in one place: `can(user, action, event, track)`.
 
+Administrators (the secretariat) and organisers may do everything on every event; what
+only administrators may do (make someone an administrator) is checked by the user service.
+A partner acts only on the events its organisation co-hosts, and only while it does.
+A facilitator acts only on the tracks they host. Views call `require(...)`, which answers
+403; an object of another event is never found in the first place (404).
+"""
 from flask import abort
 from flask_login import current_user
 
-from .models import Event, User, UserRole
+from .models import Event, Track, User, UserRole
 
-# What a partner (a person of a co-hosting organisation) may do on the events it co-hosts.
-PARTNER_ACTIONS = {"view_event", "view_registrations"}
+STAFF = (UserRole.ADMIN, UserRole.ORGANISER)
+# On an event its organisation co-hosts, a partner may:
+PARTNER_ACTIONS = {
+    "view_event", "view_registrations", "checkin", "edit_track_details", "edit_summary",
+}
+# On a track they host, a facilitator may:
+FACILITATOR_ACTIONS = {"view_event", "view_track_people", "edit_summary"}
 
 
-def can(user: User, action: str, event: Event | None = None) -> bool:
+def can(user: User, action: str, event: Event | None = None, track: Track | None = None) -> bool:
     if not user or not user.is_authenticated:
         return False
-    if user.role in (UserRole.ADMIN, UserRole.ORGANISER):
+    if user.role in STAFF:
         return True
-    if user.role is UserRole.PARTNER and event is not None and action in PARTNER_ACTIONS:
-        return user.organisation_id is not None and any(o.id == user.organisation_id for o in event.co_hosts)
+    if event is None:
+        return False
+    if user.role is UserRole.PARTNER:
+        return action in PARTNER_ACTIONS and co_hosts(user, event)
+    if user.role is UserRole.FACILITATOR:
+        tracks = [track] if track is not None else event.tracks
+        return action in FACILITATOR_ACTIONS and any(t.facilitator_id == user.id for t in tracks)
     return False
 
 
-def require(action: str, event: Event | None = None) -> None:
+def co_hosts(user: User, event: Event) -> bool:
+    return user.organisation_id is not None and any(o.id == user.organisation_id for o in event.co_hosts)
+
+
+def require(action: str, event: Event | None = None, track: Track | None = None) -> None:
     """Stop the request with 403 unless the signed-in user may do this."""
-    if not can(current_user, action, event):
+    if not can(current_user, action, event, track):
         abort(403)
-
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        require("manage_events")
-        return view(*args, **kwargs)
-
-    return wrapper

@@ -108,6 +108,12 @@ def app(_app):
         empty_all_tables()
 
 
+def empty_database(app) -> None:
+    with app.app_context():
+        db.session.rollback()
+        empty_all_tables()
+
+
 @pytest.fixture
 def session(app):
     """A database session inside an app context, for testing services without HTTP."""

@@ -89,6 +89,12 @@ class CommittingFactories:
             db.session.commit()
             return result
 
+    def reset(self) -> None:
+        """Empty every table, as between tests."""
+        from .conftest import empty_database
+
+        empty_database(self.app)
+
     def event(self, **values) -> str:
         return self.run(lambda s: create_event(s, **values).slug)
 

@@ -1,9 +1,9 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     SelectField,
@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..formatting import RIGA
+from ..forms import BaseForm
 from ..models import EventKind
 
 KIND_LABELS = {
@@ -67,6 +68,9 @@ class EventForm(BaseForm):
     )
     registration_opens_at = RigaDateTimeField(_l("Registration opens"), validators=[Optional()])
     registration_closes_at = RigaDateTimeField(_l("Registration closes"), validators=[Optional()])
+    held_seats_release_at = RigaDateTimeField(
+        _l("Seats held for state administration are released (empty: three days before)"), validators=[Optional()]
+    )
     remote_allowed = BooleanField(_l("Remote attendance possible"))
     remote_link = URLField(
         _l("Remote connection link (shown only to registered people)"),
@@ -77,7 +81,7 @@ class EventForm(BaseForm):
     FIELDS = (
         "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
         "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
-        "registration_closes_at", "remote_allowed", "remote_link",
+        "registration_closes_at", "remote_allowed", "remote_link", "held_seats_release_at",
     )
 
     def values(self) -> dict:
@@ -94,24 +98,48 @@ class SlotForm(BaseForm):
         return _values(self, ("title_lv", "title_en", "starts_at", "ends_at"))
 
 
-class TrackForm(BaseForm):
-    title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+class TrackDetailsForm(BaseForm):
+    """What a co-hosting partner may change: the description, the room and the facilitator's name."""
+
     description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=10000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=10000)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
     facilitator_name = StringField(_l("Facilitator"), validators=[Optional(), Length(max=200)])
+
+    def values(self) -> dict:
+        return _values(self, ("description_lv", "description_en", "room", "facilitator_name"))
+
+
+class TrackForm(TrackDetailsForm):
+    title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
+    facilitator_id = SelectField(
+        _l("Facilitator's account (sees the track's people, writes its summary)"), coerce=int, default=0,
+        validate_choice=False,  # optional: anything not offered is taken as none
+    )
+    remote_link = URLField(
+        _l("The track's own remote link (only its remote participants get it)"),
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+    )
     capacity = IntegerField(_l("In-person seats (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     state_admin_minimum = IntegerField(
         _l("State-administration participants required"), validators=[Optional(), NumberRange(min=0, max=100)]
     )
 
     def values(self) -> dict:
-        return _values(
+        values = _values(
             self,
             ("title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name",
-             "capacity", "state_admin_minimum"),
+             "capacity", "state_admin_minimum", "remote_link"),
         )
+        offered = {value for value, _label in self.facilitator_id.choices or ()}
+        return values | {"facilitator_id": self.facilitator_id.data if self.facilitator_id.data in offered - {0} else None}
+
+
+class CloneEventForm(BaseForm):
+    """A copy of an event on another day, at the same Riga time (the next monthly meeting)."""
+
+    starts_on = DateField(_l("Date of the copy"), validators=[DataRequired()])
 
 
 class ConfirmForm(BaseForm):

@@ -13,12 +13,12 @@ from wtforms.validators import InputRequired
 from ..extensions import db
 from ..forms import MODE_LABELS, BaseForm
 from ..models import Event, Registration, RegistrationStatus, Sector, utcnow
-from ..permissions import can
+from ..permissions import can, require
 from ..services import reports
 from ..services.exceptions import DomainError
 from ..services.registration import cancel_registration, change_registration
 from .forms import ConfirmForm
-from .routes import bp, get_event
+from .routes import bp, get_event, get_track
 
 SECTOR_LABELS = {
     Sector.NGO: _l("NGO"),
@@ -121,3 +121,16 @@ def registration_move(slug: str, registration_id: int):
         else:
             flash(_("Nothing was changed."), "success")
     return redirect(back)
+
+
+@bp.get("/events/<slug>/tracks/<int:track_id>/people")
+def track_people(slug: str, track_id: int):
+    """A track's people, for its facilitator (and the organisers)."""
+    event = get_event(slug, "view_event")
+    track = get_track(event, track_id)
+    require("view_track_people", event, track)
+    filters = reports.RegistrationFilters.from_args({"track": str(track.id)}, event)
+    rows = [row for row in reports.registration_rows(db.session, event, filters)
+            if row["status"] is not RegistrationStatus.CANCELLED]
+    return render_template("admin/track_people.html", event=event, track=track, rows=rows,
+                           sector_labels=SECTOR_LABELS, mode_labels=MODE_LABELS)

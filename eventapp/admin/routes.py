@@ -1,16 +1,17 @@
 """The organisers' pages: events, their time blocks and tracks."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Event, Organisation, Sector, Slot, Track
+from ..formatting import riga_datetime_from_local, to_riga
+from ..models import Event, Organisation, Sector, Slot, Track, User, UserRole
 from ..permissions import can, require
 from ..services import events, seats
 from ..services.exceptions import DomainError
-from .forms import KIND_LABELS, ConfirmForm, EventForm, SlotForm, TrackForm
+from .forms import KIND_LABELS, CloneEventForm, ConfirmForm, EventForm, SlotForm, TrackDetailsForm, TrackForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -102,6 +103,8 @@ def event_detail(slug: str):
         "admin/event_detail.html", event=event, taken=seats.taken_seats_by_track(db.session, event),
         taken_event=seats.taken_event_seats(db.session, event), kind_labels=KIND_LABELS,
         confirm=ConfirmForm(), may_edit=can(current_user, "edit_event", event),
+        may_clone=can(current_user, "manage_events", event),
+        clone_form=CloneEventForm(starts_on=events.suggested_clone_date(db.session, event)),
     )
 
 
@@ -143,6 +146,24 @@ def event_status(slug: str, action: str):
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
 
+@bp.post("/events/<slug>/clone")
+def event_clone(slug: str):
+    event = get_event(slug, "manage_events")
+    form = CloneEventForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the date of the copy."), "error")
+        return redirect(url_for("admin.event_detail", slug=event.slug))
+    new_start = riga_datetime_from_local(form.starts_on.data, to_riga(event.starts_at).time())
+    try:
+        copy = events.clone_event(db.session, current_user, event, new_start)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.event_detail", slug=event.slug))
+    db.session.commit()
+    flash(_("A draft copy was made. Check it, then publish it."), "success")
+    return redirect(url_for("admin.event_detail", slug=copy.slug))
+
+
 @bp.route("/events/<slug>/slots/new", methods=["GET", "POST"])
 @bp.route("/events/<slug>/slots/<int:slot_id>/edit", methods=["GET", "POST"])
 def slot_form(slug: str, slot_id: int | None = None):
@@ -167,10 +188,20 @@ def slot_form(slug: str, slot_id: int | None = None):
 @bp.route("/events/<slug>/slots/<int:slot_id>/tracks/new", methods=["GET", "POST"])
 @bp.route("/events/<slug>/tracks/<int:track_id>/edit", methods=["GET", "POST"])
 def track_form(slug: str, slot_id: int | None = None, track_id: int | None = None):
-    event = get_event(slug, "edit_event")
+    """Organisers edit everything of a track; a co-hosting partner, only its details."""
+    event = get_event(slug, "edit_track_details")
     track = get_track(event, track_id) if track_id else None
+    full = can(current_user, "edit_event", event)
+    if not full and track is None:
+        abort(403)
     slot = track.slot if track else get_slot(event, slot_id)
-    form = TrackForm(obj=track) if track else TrackForm(state_admin_minimum=events.default_state_admin_minimum(event))
+    if full:
+        form = TrackForm(obj=track) if track else TrackForm(state_admin_minimum=events.default_state_admin_minimum(event))
+        form.facilitator_id.choices = facilitator_choices()
+        if track and request.method == "GET":
+            form.facilitator_id.data = track.facilitator_id or 0
+    else:
+        form = TrackDetailsForm(obj=track)
     if form.validate_on_submit():
         try:
             if track:
@@ -183,7 +214,12 @@ def track_form(slug: str, slot_id: int | None = None, track_id: int | None = Non
             db.session.commit()
             flash(_("The track was saved."), "success")
             return redirect(url_for("admin.event_detail", slug=event.slug))
-    return render_template("admin/track_form.html", form=form, event=event, slot=slot, track=track)
+    return render_template("admin/track_form.html", form=form, event=event, slot=slot, track=track, full=full)
+
+
+def facilitator_choices() -> list[tuple[int, str]]:
+    people = db.session.scalars(select(User).where(User.role == UserRole.FACILITATOR).order_by(User.name))
+    return [(0, "—")] + [(person.id, f"{person.name} ({person.email})") for person in people]
 
 
 @bp.post("/events/<slug>/slots/<int:slot_id>/delete")
@@ -218,4 +254,4 @@ def track_delete(slug: str, track_id: int):
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
 
-from . import coverage, registrations  # noqa: E402,F401  (their routes join this blueprint)
+from . import audit, badges, coverage, registrations, summaries, users  # noqa: E402,F401  (their routes join this blueprint)

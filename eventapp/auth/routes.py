@@ -1,18 +1,25 @@
-"""Signing organisers and partners in and out."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Signing in and out, invitations and forgotten passwords."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import User, utcnow
 from ..navigation import safe_next_url
-from .forms import LoginForm
+from ..services import users
+from ..services.exceptions import DomainError
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 
 
+def sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
@@ -35,3 +42,42 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        users.request_password_reset(db.session, form.email.data)
+        db.session.commit()
+        flash(_("If the address belongs to an account, a link to set a new password is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """From an invitation (valid a week) or a reset mail (valid two hours): either way, once."""
+    max_age = users.INVITATION_MAX_AGE
+    try:
+        user = users.user_from_token(db.session, token, max_age)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=error.message), 400
+    if user.password_hash is not None:  # a reset, not a first password
+        try:
+            user = users.user_from_token(db.session, token, users.RESET_MAX_AGE)
+        except DomainError as error:
+            return render_template("auth/link_invalid.html", message=error.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.set_password(db.session, user, form.password.data, utcnow())
+        except DomainError as error:
+            form.password.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user)

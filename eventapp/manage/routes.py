@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import chosen_tracks, with_track_fields
-from ..models import AttendanceMode, Registration, utcnow
-from ..services import audit
+from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
+from ..services import audit, calendar
 from ..services import registration as registrations
 from ..services.exceptions import DomainError
 from ..services.seats import taken_seats_by_track
@@ -89,6 +89,20 @@ def data(token: str):
     )
 
 
+@bp.get("/<token>/invite.ics")
+def invite(token: str):
+    """The registrant's own calendar entry, the same one the mails carry (a CANCEL once cancelled)."""
+    registration = get_registration(token)
+    cancelled = (
+        registration.status is RegistrationStatus.CANCELLED or registration.event.status is EventStatus.CANCELLED
+    )
+    return Response(
+        calendar.registration_invite(registration, "CANCEL" if cancelled else "REQUEST"),
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="invite.ics"', "Cache-Control": "no-store"},
+    )
+
+
 @bp.post("/<token>/delete")
 def delete(token: str):
     registration = get_registration(token)
@@ -99,3 +113,6 @@ def delete(token: str):
     db.session.commit()
     flash(_("Your personal data have been deleted and your registration cancelled."), "success")
     return redirect(url_for("public.event", slug=slug))
+
+
+from . import badge  # noqa: E402,F401  (its route joins this blueprint)

@@ -1,10 +1,17 @@
 """What a visitor sees: the events and the language switch."""
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from datetime import datetime
 
+from flask import (
+    Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for,
+)
+from flask_babel import get_locale
+
+from ..downloads import summary_file_response
 from ..extensions import db
-from ..models import utcnow
+from ..models import EventKind, utcnow
 from ..navigation import safe_next_url
-from ..services import events, seats
+from ..services import calendar, events, seats, summaries, summary_document, uploads
+from ..urls import public_url
 from ..services.registration import registration_closed_reason
 
 bp = Blueprint("public", __name__)
@@ -26,7 +33,67 @@ def event(slug: str):
     return render_template(
         "public/event.html", event=found, taken=taken, seats_left=seats.seats_left, now=now,
         registration_closed=registration_closed_reason(found, now),
+        google_calendar_link=calendar.google_calendar_link(found, get_locale().language),
+        published_summaries=summaries.published_summaries(db.session, found),
+        latest_files=summaries.latest_files, file_kinds=uploads.KINDS, human_size=uploads.human_size,
     )
+
+
+@bp.get("/events/<slug>/summaries/files/<int:file_id>")
+def summary_file(slug: str, file_id: int):
+    """A file of a published summary (any of its versions); drafts are not found."""
+    found = events.get_public_event(db.session, slug)
+    file = summaries.event_file(db.session, found, file_id, published_only=True) if found else None
+    if file is None:
+        abort(404)
+    return summary_file_response(file, private=False)
+
+
+@bp.get("/events/<slug>/summaries.pdf")
+def summaries_pdf(slug: str):
+    """All published summaries of the event in one PDF, the uploaded PDFs appended."""
+    found = events.get_public_event(db.session, slug)
+    published = summaries.published_summaries(db.session, found) if found else []
+    if not published:
+        abort(404)
+    body = summary_document.consolidated_pdf(
+        found, published, current_app.config["UPLOAD_FOLDER"],
+        lambda file: public_url("public.summary_file", slug=found.slug, file_id=file.id),
+    )
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.slug}-summaries.pdf"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/events/<slug>.ics")
+def event_calendar(slug: str):
+    found = events.get_public_event(db.session, slug)
+    if found is None:
+        abort(404)
+    body = calendar.event_calendar(found, get_locale().language)
+    return calendar_response(body, f"{found.slug}.ics", calendar.last_modified(db.session, [found]))
+
+
+@bp.get("/calendar.ics")
+def calendar_feed():
+    """All public events to subscribe to; `?kind=online_meeting` (repeatable) narrows them."""
+    kinds = {kind for kind in EventKind if kind.value in request.args.getlist("kind")}
+    listed = calendar.feed_events(db.session, kinds)
+    body = calendar.feed(listed, get_locale().language)
+    return calendar_response(body, "calendar.ics", calendar.last_modified(db.session, listed))
+
+
+def calendar_response(body: bytes, filename: str, modified: datetime | None) -> Response:
+    """A public calendar file that clients polling it may keep five minutes and then revalidate."""
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.last_modified = modified
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/healthz")

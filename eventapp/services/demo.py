@@ -10,7 +10,7 @@ from importlib.resources import files
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..formatting import riga_datetime_from_local
+from ..formatting import riga_datetime_from_local, to_riga
 from ..models import (
     AttendanceMode,
     CheckIn,
@@ -20,6 +20,8 @@ from ..models import (
     Registration,
     RegistrationStatus,
     Slot,
+    Summary,
+    SummaryStatus,
     Track,
     TrackChoice,
     User,
@@ -40,10 +42,19 @@ DEFAULT_HOURS = {  # (start, end, workshops start, workshops end) when the sourc
 }
 DEFAULT_CAPACITY = {EventKind.REGIONAL_SESSION: 60, EventKind.FORUM: 90}
 TRACK_CAPACITY = 15
+WORLD_CAFE_TABLE_CAPACITY = 22
 
 
 def load_events_file() -> dict:
     return json.loads((DATA / "events_2025.json").read_text(encoding="utf-8"))
+
+
+def load_summaries_file() -> dict:
+    return json.loads((DATA / "demo_summaries.json").read_text(encoding="utf-8"))
+
+
+def event_slug(item: dict) -> str:
+    return slugify(f"{item['date']} {item['city']} {EventKind(item['kind']).value.replace('_', ' ')}")
 
 
 def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> list[str]:
@@ -60,6 +71,7 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
             added.append(event.slug)
             if event.city == "Jēkabpils":
                 _seed_jekabpils_people(session, event)
+    added += _seed_example_summaries(session, now)
     example = _seed_example_event(session, now)
     if example:
         added.append(example.slug)
@@ -75,7 +87,7 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
 def _seed_event(session: Session, item: dict) -> Event | None:
     kind = EventKind(item["kind"])
     day = date.fromisoformat(item["date"])
-    slug = slugify(f"{item['date']} {item['city']} {kind.value.replace('_', ' ')}")
+    slug = event_slug(item)
     if session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
         return None
     start_t, end_t, ws_start, ws_end = DEFAULT_HOURS.get(kind, (time(10), time(12), None, None))
@@ -151,6 +163,55 @@ def _seed_jekabpils_people(session: Session, event: Event) -> None:
             arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)
             session.add(CheckIn(registration=registration, scan_id=f"demo-{event.slug}-{n}",
                                 scanned_at=arrived, recorded_at=arrived))
+
+
+def _seed_example_summaries(session: Session, now: datetime) -> list[str]:
+    """The forum's World Café tables and published example summaries for it and for Jēkabpils.
+
+    Each part is added only where missing (a forum without time blocks, a track without a
+    summary), so that running the seed again adds nothing and a database seeded before the
+    summaries existed gets them.
+    """
+    texts = load_summaries_file()
+    items = {item["kind"] + item["city"]: item for item in load_events_file()["events"]}
+    forum = session.scalar(select(Event).where(Event.slug == event_slug(items["forumRīga"])))
+    jekabpils_slug = event_slug(items["regional_sessionJēkabpils"])
+    jekabpils = session.scalar(select(Event).where(Event.slug == jekabpils_slug))
+    added = []
+    if forum is not None and not forum.slots:
+        _add_world_cafe(forum, texts["forum"])
+        session.flush()
+        added.append(f"{forum.slug}: World Café")
+    pairs = []
+    if forum is not None:
+        pairs += zip(forum.tracks, [table["summary"] for table in texts["forum"]["tables"]])
+    if jekabpils is not None:
+        pairs += zip(jekabpils.tracks, texts["jekabpils"])
+    created = 0
+    for track, text in pairs:
+        if session.scalar(select(Summary.id).where(Summary.track_id == track.id)) is None:
+            session.add(Summary(track=track, status=SummaryStatus.PUBLISHED, published_at=now, **text))
+            created += 1
+    if created:
+        session.flush()
+        added.append(f"{created} example summaries")
+    return added
+
+
+def _add_world_cafe(forum: Event, texts: dict) -> None:
+    """The forum's World Café: one time block whose tracks are its tables."""
+    day = to_riga(forum.starts_at).date()
+    _start, _end, table_start, table_end = DEFAULT_HOURS[EventKind.FORUM]
+    slot = Slot(
+        title_lv=texts["slot_lv"], title_en=texts["slot_en"],
+        starts_at=riga_datetime_from_local(day, table_start), ends_at=riga_datetime_from_local(day, table_end),
+    )
+    forum.slots.append(slot)
+    for position, table in enumerate(texts["tables"], start=1):
+        slot.tracks.append(Track(
+            position=position, title_lv=table["title_lv"], title_en=table["title_en"],
+            capacity=WORLD_CAFE_TABLE_CAPACITY, state_admin_minimum=default_state_admin_minimum(forum),
+        ))
 
 
 def _venue_name(venue: str) -> str:

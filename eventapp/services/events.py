@@ -2,14 +2,27 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Event, EventKind, EventStatus, Organisation, Registration, RegistrationStatus, Slot, Track, TrackChoice, User
-from . import audit, mail, registration
+from ..formatting import RIGA, to_riga
+from ..models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Organisation,
+    Registration,
+    RegistrationStatus,
+    Slot,
+    Track,
+    TrackChoice,
+    User,
+    utcnow,
+)
+from . import audit, calendar, mail, registration
 from .exceptions import DomainError
 
 # Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
@@ -17,15 +30,31 @@ KINDS_WITH_STATE_ADMIN_MINIMUM = {EventKind.REGIONAL_SESSION, EventKind.FORUM}
 EVENT_FIELDS = (
     "kind", "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
     "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
-    "registration_closes_at", "remote_allowed", "remote_link",
+    "registration_closes_at", "remote_allowed", "remote_link", "held_seats_release_at",
 )
 # Changing these moves the event in people's calendars.
 CALENDAR_FIELDS = {"starts_at", "ends_at", "venue", "address", "city", "title_lv", "title_en"}
+# A change of time or place is also mailed to every registrant, with the updated invite.
+TIME_AND_PLACE = {"starts_at", "ends_at", "venue", "address", "city"}
+CHANGED_BY_ORGANISERS = _l(
+    "The organisers have changed the time or place of the event. This is how it stands now:"
+)
 SLOT_FIELDS = ("title_lv", "title_en", "starts_at", "ends_at")
 TRACK_FIELDS = (
-    "title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name",
-    "capacity", "state_admin_minimum",
+    "title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name", "facilitator_id",
+    "capacity", "state_admin_minimum", "remote_link",
 )
+# What a co-hosting partner may change of a track.
+TRACK_DETAIL_FIELDS = ("description_lv", "description_en", "room", "facilitator_name")
+# What a copy of an event takes from the original (times are shifted; see `clone_event`).
+CLONED_EVENT_FIELDS = (
+    "kind", "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
+    "venue", "address", "city", "capacity", "remote_allowed", "remote_link", "is_demo",
+)
+CLONED_EVENT_TIMES = (
+    "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "held_seats_release_at",
+)
+CLONED_TRACK_FIELDS = TRACK_FIELDS + ("position",)
 
 
 def slugify(text: str) -> str:
@@ -96,12 +125,17 @@ def create_event(
 
 
 def update_event(
-    session: Session, actor: User | None, event: Event, values: dict, co_hosts: list[Organisation] | None = None
+    session: Session, actor: User | None, event: Event, values: dict,
+    co_hosts: list[Organisation] | None = None, now: datetime | None = None,
 ) -> set[str]:
-    """Apply changed values; returns the names of the fields that changed."""
+    """Apply changed values; returns the names of the fields that changed.
+
+    A new time or place is mailed to everyone registered, with the updated invite.
+    """
     merged = {field: getattr(event, field) for field in EVENT_FIELDS} | values
     _check_event_times(merged)
     changed = {field for field in EVENT_FIELDS if field in values and getattr(event, field) != values[field]}
+    previous = {field: getattr(event, field) for field in EVENT_FIELDS}
     for field in changed:
         setattr(event, field, values[field])
     if co_hosts is not None and {o.id for o in co_hosts} != {o.id for o in event.co_hosts}:
@@ -113,7 +147,33 @@ def update_event(
         audit.record(session, actor, "event.update", event, event, fields=sorted(changed))
     if "capacity" in changed:
         registration.refill_event(session, event)
+    if changed & TIME_AND_PLACE:
+        _tell_registrants_of_change(session, event, changed & CALENDAR_FIELDS, previous, now or utcnow())
     return changed
+
+
+def _tell_registrants_of_change(
+    session: Session, event: Event, changed: set[str], previous: dict, now: datetime
+) -> None:
+    """A "changed" mail to each active registrant: what changed and what it was, and the invite
+    (same UID, the event's higher SEQUENCE), unless the event is cancelled or over."""
+    if event.status is EventStatus.CANCELLED or event.ends_at < now:
+        return
+    was = {}
+    if changed & {"starts_at", "ends_at"}:
+        was |= {"starts_at": previous["starts_at"], "ends_at": previous["ends_at"]}
+    if changed & {"venue", "address", "city"}:
+        was["place"] = calendar.place(previous["venue"], previous["address"], previous["city"])
+    active = session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.id)
+    )
+    for person in active:
+        details = registration.registration_details(session, person) | {
+            "changed": changed, "previous": was, "opening": CHANGED_BY_ORGANISERS,
+        }
+        mail.queue_registration_mail(session, "changed", person, details)
 
 
 def publish_event(session: Session, actor: User | None, event: Event) -> None:
@@ -143,6 +203,58 @@ def cancel_event(session: Session, actor: User | None, event: Event) -> None:
     )
     for person in active:
         mail.queue_registration_mail(session, "event_cancelled", person, registration.registration_details(session, person))
+
+
+def thursday_after_council_session(council_session: date) -> date:
+    """When the monthly online meeting is held: the Thursday of the week after the council session."""
+    return council_session + timedelta(days=7 - council_session.weekday() + 3)
+
+
+def suggested_clone_date(session: Session, event: Event) -> date | None:
+    """The next online meeting's day after this one: the Thursday of the week after the next
+    council session (when one is planned); for other kinds no suggestion."""
+    if event.kind is not EventKind.ONLINE_MEETING:
+        return None
+    council_session = session.scalar(
+        select(Event.starts_at)
+        .where(Event.kind == EventKind.COUNCIL_SESSION, Event.status != EventStatus.CANCELLED,
+               Event.starts_at > event.starts_at)
+        .order_by(Event.starts_at)
+        .limit(1)
+    )
+    return thursday_after_council_session(to_riga(council_session).date()) if council_session else None
+
+
+def clone_event(session: Session, actor: User | None, event: Event, new_start: datetime) -> Event:
+    """A draft copy of the event starting at `new_start`, with its time blocks and tracks, an event
+    (page, registration) of its own. No registration is copied.
+
+    Every time (time blocks, registration window) moves as the start does, by Riga wall-clock
+    time: 10:00 stays 10:00 on the other side of a change to or from summer time.
+    """
+    shift = to_riga(new_start).replace(tzinfo=None) - to_riga(event.starts_at).replace(tzinfo=None)
+
+    def moved(moment: datetime | None) -> datetime | None:
+        return None if moment is None else (to_riga(moment).replace(tzinfo=None) + shift).replace(tzinfo=RIGA)
+
+    values = {field: getattr(event, field) for field in CLONED_EVENT_FIELDS} | {
+        field: moved(getattr(event, field)) for field in CLONED_EVENT_TIMES
+    }
+    _check_event_times(values)
+    copy = Event(
+        slug=unique_slug(session, slugify(f"{values['starts_at']:%Y-%m-%d} {event.title_lv}")),
+        status=EventStatus.DRAFT, co_hosts=list(event.co_hosts), **values,
+    )
+    for slot in event.slots:
+        copy.slots.append(Slot(
+            title_lv=slot.title_lv, title_en=slot.title_en,
+            starts_at=moved(slot.starts_at), ends_at=moved(slot.ends_at),
+            tracks=[Track(**{f: getattr(track, f) for f in CLONED_TRACK_FIELDS}) for track in slot.tracks],
+        ))
+    session.add(copy)
+    session.flush()
+    audit.record(session, actor, "event.clone", copy, copy, source_event_id=event.id)
+    return copy
 
 
 def _check_slot_times(event: Event, values: dict) -> None:

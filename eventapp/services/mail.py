@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxAttachment, OutboxMessage, Registration
 from ..urls import public_url
+from . import badges, calendar
 
 SUBJECTS = {
     "confirmation": _l("Registration confirmed: %(event)s"),
@@ -20,6 +21,8 @@ SUBJECTS = {
     "delegation_request": _l("Request to delegate an expert: %(event)s"),
     "delegation_reminder": _l("Reminder: request to delegate an expert: %(event)s"),
     "coverage_summary": _l("Tracks still without state administration"),
+    "invitation": _l("Invitation to the Memorandum Council's event system"),
+    "password_reset": _l("Setting a new password"),
 }
 
 
@@ -80,9 +83,30 @@ def queue_mail(
     return message
 
 
+# The calendar invite each message about a registration carries (RFC 6047: the MIME type names the method).
+INVITE_METHODS = {
+    "confirmation": "REQUEST", "waitlisted": "REQUEST", "promoted": "REQUEST", "changed": "REQUEST",
+    "link_resent": "REQUEST", "cancelled": "CANCEL", "event_cancelled": "CANCEL",
+}
+
+
+# Messages that give the person a seat carry their badge.
+WITH_BADGE = {"confirmation", "promoted"}
+
+
 def registration_attachments(kind: str, registration: Registration) -> list[Attachment]:
-    """The files that go with a message about a registration."""
-    return []
+    """The files that go with a message about a registration: the calendar invite, and the badge
+    when the person has an in-person seat."""
+    files = []
+    method = INVITE_METHODS.get(kind)
+    if method is not None:
+        files.append(Attachment(
+            filename="invite.ics", content_type=f"text/calendar; method={method}; charset=UTF-8",
+            data=calendar.registration_invite(registration, method),
+        ))
+    if kind in WITH_BADGE and registration.status.value == "confirmed" and registration.attendance_mode.value == "in_person":
+        files.append(badges.badge_attachment(registration))
+    return files
 
 
 def queue_registration_mail(session: Session, kind: str, registration: Registration, details: dict) -> OutboxMessage:

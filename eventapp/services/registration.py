@@ -188,8 +188,7 @@ def register(
         delegation.responded_at = now
         audit.record(session, None, "delegation.accept", delegation, event)
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
-    if kind == "waitlisted":
-        session.flush()  # the place in the queues is counted by id
+    session.flush()  # the id: the invite's UID and the place in the queues are made from it
     # No audit entry: the registration itself records when it was made and by whom.
     mail.queue_registration_mail(session, kind, registration, registration_details(session, registration))
     return RegistrationResult(registration, created=True)

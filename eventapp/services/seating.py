@@ -38,7 +38,9 @@ def lock_event(session: Session, event_id: int) -> Event:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Event)
     else:
-        session.execute(update(Event).where(Event.id == event_id).values(sequence=Event.sequence))
+        session.execute(
+            update(Event).where(Event.id == event_id).values(sequence=Event.sequence, updated_at=Event.updated_at)
+        )
     return session.scalars(query).unique().one()
 
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
@@ -19,6 +20,8 @@ from eventapp.config import TestConfig
 from eventapp.extensions import db
 from eventapp.models import utcnow
 from eventapp.services.demo import seed_demo
+
+from ..factories import PASSWORD, create_user
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,8 +38,8 @@ TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app with the demo data, served on a free local port; yields its base URL."""
+def live_app(tmp_path_factory) -> Iterator[Flask]:
+    """The app the live server serves, with the demo data: tests may add to its database and read it."""
     instance = tmp_path_factory.mktemp("e2e")
 
     class Config(TestConfig):
@@ -49,7 +52,13 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         upgrade()
         seed_demo(db.session, utcnow())
         db.session.commit()
+    yield app
 
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The app with the demo data, served on a free local port; yields its base URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
@@ -101,3 +110,18 @@ def new_page(browser: Browser) -> Iterator:
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+@pytest.fixture
+def organiser_page(new_page, live_app, live_server) -> Page:
+    """A page signed in as a new organiser (named Anna Bērziņa, as the factories name users)."""
+    with live_app.app_context():
+        email = create_user(db.session).email
+        db.session.commit()
+    page = new_page()
+    page.goto(live_server + "/admin/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(live_server + "/admin/")
+    return page

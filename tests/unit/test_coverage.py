@@ -168,7 +168,7 @@ def test_reminders_go_once(session):
     welfare = ministry(session)
     organiser = create_user(session, role="organiser")
     create_user(session, role="partner")
-    now = utcnow()
+    now = utcnow().replace(hour=8, minute=0)  # mid-morning in Riga: three hours later is the same day
     event = create_event(session, tracks=2, state_admin_minimum=1, starts_at=now + timedelta(days=5))
     delegation.send_request(session, None, event.tracks[0], welfare, "a@lm.gov.lv", "", now)
     first = reminders.send_reminders(session, now)

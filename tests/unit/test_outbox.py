@@ -42,6 +42,9 @@ def test_a_registration_s_mail_reaches_the_smtp_server_with_latvian_letters(mail
     html = message.get_body(("html",)).get_content()
     assert "Žanis Ēķis-Šņoriņa" in text and "Žanis Ēķis-Šņoriņa" in html
     assert f"http://eventapp.test/r/{secret}" in text
+    attachments = {part.get_filename(): part for part in message.iter_attachments()}
+    assert set(attachments) == {"invite.ics", "badge.pdf"}
+    assert attachments["badge.pdf"].get_content().startswith(b"%PDF")
 
 
 def test_server_down_during_registration_nothing_lost_nothing_sent_twice(mail_app, smtp_server):

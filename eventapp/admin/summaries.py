@@ -1,0 +1,155 @@
+"""Summaries of tracks and World Café tables: writing, files and their versions, publishing.
+
+The facilitator of the track, a partner of a co-hosting organisation and the organisers write
+and upload (`edit_summary`); only organisers publish (`publish_summary`).
+"""
+from types import SimpleNamespace
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.file import FileField
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from ..downloads import summary_file_response
+from ..extensions import db
+from ..forms import BaseForm
+from ..models import SummaryStatus, utcnow
+from ..permissions import can, require
+from ..services import summaries, uploads
+from ..services.exceptions import DomainError
+from .forms import ConfirmForm
+from .routes import bp, get_event, get_track, show_error
+
+TEXT_LIMIT = 20000
+
+
+class SummaryForm(BaseForm):
+    conclusions = TextAreaField(_l("Key conclusions"), validators=[Optional(), Length(max=TEXT_LIMIT)])
+    proposals = TextAreaField(_l("Proposals"), validators=[Optional(), Length(max=TEXT_LIMIT)])
+    responsible_bodies = TextAreaField(
+        _l("Who should act (which ministry or other body)"), validators=[Optional(), Length(max=TEXT_LIMIT)]
+    )
+    follow_up = TextAreaField(_l("Follow-up"), validators=[Optional(), Length(max=TEXT_LIMIT)])
+
+    def values(self) -> dict:
+        return {field: getattr(self, field).data or "" for field in summaries.TEXT_FIELDS}
+
+
+class SummaryFileForm(BaseForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    file = FileField(_l("File"))
+
+
+def editable_track(slug: str, track_id: int):
+    event = get_event(slug, "edit_summary")
+    track = get_track(event, track_id)
+    require("edit_summary", event, track)
+    return event, track
+
+
+@bp.route("/events/<slug>/tracks/<int:track_id>/summary", methods=["GET", "POST"])
+def summary_edit(slug: str, track_id: int):
+    event, track = editable_track(slug, track_id)
+    summary = summaries.summary_for(db.session, track)
+    text_form = SummaryForm(obj=summary)
+    file_form = SummaryFileForm()
+    preview, status = None, 200
+    action = request.form.get("action")
+    if request.method == "POST" and action == "upload":
+        if file_form.validate_on_submit():
+            if upload_file(track, file_form):
+                return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id) + "#files")
+        status = 400
+    elif text_form.validate_on_submit():
+        if action == "preview":
+            preview = SimpleNamespace(**text_form.values())
+        else:
+            _saved, went_draft = summaries.update_text(
+                db.session, current_user, track, text_form.values(), utcnow()
+            )
+            db.session.commit()
+            flash(_("The summary was saved."), "success")
+            if went_draft:
+                flash(_("The summary is a draft again until an organiser publishes it."), "info")
+            return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "admin/summary_form.html", event=event, track=track, summary=summary, text_form=text_form,
+        file_form=file_form, preview=preview, confirm=ConfirmForm(), accept=uploads.ACCEPT,
+        may_publish=can(current_user, "publish_summary", event), kinds=uploads.KINDS,
+        human_size=uploads.human_size, uploaders=summaries.uploader_names(db.session, summary),
+    ), status
+
+
+def upload_file(track, form: SummaryFileForm) -> bool:
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", None):
+        form.file.errors = list(form.file.errors) + [_("Choose a file to upload.")]
+        return False
+    try:
+        result = summaries.add_file(
+            db.session, current_user, track, form.title.data or "", upload.filename, upload.read(),
+            current_app.config["UPLOAD_FOLDER"], utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return False
+    db.session.commit()
+    if result.created:
+        flash(_("“%(title)s” was uploaded as version %(version)d.", title=result.file.title,
+                version=result.file.version), "success")
+    else:
+        flash(_("This file is already the latest version of “%(title)s”: nothing was added.",
+                title=result.file.title), "info")
+    if result.went_draft:
+        flash(_("The summary is a draft again until an organiser publishes it."), "info")
+    return True
+
+
+@bp.post("/events/<slug>/tracks/<int:track_id>/summary/<any(publish, unpublish):action>")
+def summary_status(slug: str, track_id: int, action: str):
+    event = get_event(slug, "publish_summary")
+    track = get_track(event, track_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    change = summaries.publish if action == "publish" else summaries.unpublish
+    try:
+        change(db.session, current_user, track, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The summary is published on the event's page.") if action == "publish"
+              else _("The summary is a draft again and hidden from the public."), "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("admin.summary_list", slug=event.slug))
+    return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id))
+
+
+@bp.get("/events/<slug>/summaries")
+def summary_list(slug: str):
+    event = get_event(slug, "edit_summary")
+    by_track = summaries.event_summaries(db.session, event)
+    return render_template(
+        "admin/summaries.html", event=event, by_track=by_track, confirm=ConfirmForm(),
+        may_publish=can(current_user, "publish_summary", event),
+        any_published=any(s.status is SummaryStatus.PUBLISHED for s in by_track.values()),
+        latest_files=summaries.latest_files,
+    )
+
+
+@bp.get("/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>")
+def summary_file_private(slug: str, track_id: int, file_id: int):
+    """Any version of a file, draft or published, for those who may edit the summary."""
+    event, track = editable_track(slug, track_id)
+    file = summaries.event_file(db.session, event, file_id, published_only=False)
+    if file is None or file.summary.track_id != track.id:
+        abort(404)
+    return summary_file_response(file, private=True)
+

@@ -1,0 +1,203 @@
+"""Check-in at the door: the scanning page, walk-ins, one badge at a time, and check-in links.
+
+Every page of the door has two addresses: under /admin/events/<slug>/checkin for signed-in
+organisers and partners, and under /checkin/<secret> for a device holding a check-in link
+(no account: one event, check-in only, until the link expires or is revoked). The scanning
+itself goes through the `api` blueprint, which the page calls.
+"""
+import base64
+from datetime import datetime
+
+import qrcode
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from qrcode.image.svg import SvgPathImage
+from sqlalchemy import select
+
+from ..extensions import db, login_manager
+from ..formatting import RIGA, to_riga
+from ..forms import BaseForm
+from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
+from ..permissions import require
+from ..services import arrivals, badges, checkin
+from ..services.exceptions import DomainError
+from ..services.walk_in import WalkInData, register_walk_in
+from ..urls import public_url
+from .forms import CheckInLinkForm, chosen_tracks, walk_in_form
+
+bp = Blueprint("checkin", __name__)
+
+
+def get_event(slug: str, action: str = "checkin") -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    require(action, event)
+    return event
+
+
+def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, CheckInLink | None]:
+    """The event, who is scanning, and their link, from either kind of address."""
+    if secret is not None:
+        link = checkin.find_link(db.session, secret)
+        if link is None:
+            abort(Response(render_template("checkin/link_invalid.html", link=None), 404))
+        if not checkin.is_valid(link, utcnow()):
+            abort(Response(render_template("checkin/link_invalid.html", link=link), 403))
+        return db.session.get(Event, link.event_id), checkin.Scanner(link=link), link
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    return get_event(slug), checkin.Scanner(user=current_user._get_current_object()), None
+
+
+def door_args(event: Event, link: CheckInLink | None) -> dict:
+    """What `url_for` needs for the door's pages at the address in use."""
+    return {"secret": link.secret} if link else {"slug": event.slug}
+
+
+def get_registration(event: Event, registration_id: int) -> Registration:
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
+    )
+    if registration is None or registration.anonymised_at is not None:
+        abort(404)
+    return registration
+
+
+@bp.get("/admin/events/<slug>/checkin", endpoint="page")
+@bp.get("/checkin/<secret>", endpoint="page")
+def page(slug: str | None = None, secret: str | None = None):
+    event, _scanner, link = door(slug, secret)
+    locale = get_locale().language
+    settings = {
+        "event": event.slug,
+        "link": link.secret if link else None,
+        "csrf": generate_csrf(),
+        "listUrl": url_for("api.checkin_list", slug=event.slug),
+        "checkinUrl": url_for("api.checkin"),
+        "undoUrl": url_for("api.checkin_undo"),
+        "badgeUrl": url_for("checkin.badge", registration_id=0, **door_args(event, link)),
+        "vendorUrl": url_for("static", filename="vendor/jsQR.js"),
+        "locale": locale,
+    }
+    return render_template(
+        "checkin/page.html", event=event, link=link, settings=settings, door=door_args(event, link),
+        counts=arrivals.arrival_counts(db.session, event), sector_labels=badges.SECTOR_LABELS,
+        state_administration=Sector.STATE_ADMINISTRATION,
+    )
+
+
+@bp.route("/admin/events/<slug>/checkin/walk-in", methods=["GET", "POST"], endpoint="walk_in")
+@bp.route("/checkin/<secret>/walk-in", methods=["GET", "POST"], endpoint="walk_in")
+def walk_in(slug: str | None = None, secret: str | None = None):
+    event, scanner, link = door(slug, secret)
+    locale = get_locale().language
+    form = walk_in_form(event, locale)
+    if form.validate_on_submit():
+        data = WalkInData(
+            full_name=form.full_name.data, organisation_name=form.organisation.data, sector=Sector(form.sector.data),
+            consent_data=form.consent_data.data, email=form.email.data or "", track_ids=chosen_tracks(form),
+            language=locale,
+        )
+        try:
+            registration = register_walk_in(db.session, event, data, scanner, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = list(field.errors) + [str(error.message)]
+            else:
+                flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("checkin.walk_in_done", registration_id=registration.id, **door_args(event, link)))
+    return render_template("checkin/walk_in.html", event=event, link=link, form=form, door=door_args(event, link))
+
+
+@bp.get("/admin/events/<slug>/checkin/walk-in/<int:registration_id>", endpoint="walk_in_done")
+@bp.get("/checkin/<secret>/walk-in/<int:registration_id>", endpoint="walk_in_done")
+def walk_in_done(registration_id: int, slug: str | None = None, secret: str | None = None):
+    event, _scanner, link = door(slug, secret)
+    registration = get_registration(event, registration_id)
+    return render_template("checkin/walk_in_done.html", event=event, link=link, registration=registration,
+                           door=door_args(event, link))
+
+
+@bp.get("/admin/events/<slug>/checkin/badges/<int:registration_id>.pdf", endpoint="badge")
+@bp.get("/checkin/<secret>/badges/<int:registration_id>.pdf", endpoint="badge")
+def badge(registration_id: int, slug: str | None = None, secret: str | None = None):
+    """One person's badge, printed at the door (a walk-in, or a badge left at home)."""
+    event, _scanner, _link = door(slug, secret)
+    registration = get_registration(event, registration_id)
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        abort(404)
+    layout = request.args.get("layout", "label")
+    if layout not in badges.LAYOUTS:
+        abort(400)
+    document = badges.badges_pdf([registration], layout)
+    badges.mark_printed([registration], utcnow())
+    db.session.commit()
+    return Response(document, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'inline; filename="badge.pdf"', "Cache-Control": "no-store"})
+
+
+# --- check-in links: organisers give volunteers' devices a way in ------------------------------
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of `text` as an SVG data URI, for the volunteer's phone to open the link."""
+    svg = qrcode.make(text, image_factory=SvgPathImage, box_size=8, border=2).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def default_valid_until(event: Event) -> datetime:
+    """The end of the event's last day, in Riga: a volunteer is not cut off mid-evening; the
+    organiser can always revoke the link earlier."""
+    end = to_riga(event.ends_at)
+    return max(end, end.replace(hour=23, minute=59, second=0, microsecond=0))
+
+
+@bp.route("/admin/events/<slug>/checkin-links", methods=["GET", "POST"])
+@login_required
+def links(slug: str):
+    event = get_event(slug, "manage_checkin_links")
+    form = CheckInLinkForm(valid_until=default_valid_until(event).replace(tzinfo=None))
+    if form.validate_on_submit():
+        try:
+            checkin.create_link(db.session, event, current_user, form.label.data,
+                                form.valid_until.data.replace(tzinfo=RIGA), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "label").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The link was made: open it on the volunteer's device (scan its QR code)."), "success")
+            return redirect(url_for("checkin.links", slug=event.slug))
+    now = utcnow()
+    made = db.session.scalars(
+        select(CheckInLink).where(CheckInLink.event_id == event.id).order_by(CheckInLink.created_at.desc())
+    ).all()
+    rows = []
+    for link in made:
+        url = public_url("checkin.page", secret=link.secret)
+        rows.append({"link": link, "url": url, "valid": checkin.is_valid(link, now),
+                     "qr": qr_data_uri(url) if checkin.is_valid(link, now) else None})
+    return render_template("checkin/links.html", event=event, form=form, rows=rows, confirm=BaseForm())
+
+
+@bp.post("/admin/events/<slug>/checkin-links/<int:link_id>/revoke")
+@login_required
+def revoke_link(slug: str, link_id: int):
+    event = get_event(slug, "manage_checkin_links")
+    link = db.session.scalar(select(CheckInLink).where(CheckInLink.id == link_id, CheckInLink.event_id == event.id))
+    if link is None:
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    checkin.revoke_link(db.session, link, current_user, utcnow())
+    db.session.commit()
+    flash(_("The link is revoked: its device can no longer check anyone in."), "success")
+    return redirect(url_for("checkin.links", slug=event.slug))
+

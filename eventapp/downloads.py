@@ -1,0 +1,23 @@
+"""Sending an uploaded file back: under its own type, never to be sniffed, run or framed."""
+from flask import Response, abort, current_app, send_file
+
+from .models import SummaryFile
+from .services import uploads
+
+
+def summary_file_response(file: SummaryFile, private: bool) -> Response:
+    """Images inline, everything else as a download; drafts are never kept by a shared cache."""
+    path = uploads.blob_path(current_app.config["UPLOAD_FOLDER"], file.content_hash)
+    if not path.is_file():
+        current_app.logger.error("summary file %s: its content %s is missing", file.id, file.content_hash)
+        abort(404)
+    kind = uploads.kind_of(file.media_type)
+    response = send_file(path, mimetype=file.media_type, etag=file.content_hash, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = uploads.content_disposition(
+        file.original_name, inline=bool(kind and kind.inline)
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,227 @@
+"""Every admin, API and check-in address × every role: the exact answer, from one table.
+
+The table must name every such route the app registers: a new route without an entry fails
+`test_the_matrix_names_every_route`.
+"""
+import io
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+from reportlab.pdfgen import canvas
+
+from eventapp.models import CheckIn, CheckInLink, utcnow
+from eventapp.services import summaries
+
+from ..factories import create_event, create_organisation, create_registration, create_user
+from ..helpers import csrf_token
+
+ROLES = ("anonymous", "participant", "facilitator", "partner_here", "partner_elsewhere", "organiser", "admin")
+LOGIN, NO, OK = "sign-in", "403", "ok"
+
+STAFF = (LOGIN, LOGIN, NO, NO, NO, OK, OK)
+SIGNED_IN = (LOGIN, LOGIN, OK, OK, OK, OK, OK)
+VIEW = (LOGIN, LOGIN, OK, OK, NO, OK, OK)  # the event: its co-host, the facilitator of a track of it
+CO_HOST = (LOGIN, LOGIN, NO, OK, NO, OK, OK)  # registrations, check-in, track details
+FACILITATOR = (LOGIN, LOGIN, OK, NO, NO, OK, OK)  # a track's people
+PUBLIC = (OK,) * 7
+LINK = (OK,) * 7  # a check-in link is its own permission: no account needed
+
+MATRIX = {
+    "GET /admin/": SIGNED_IN,
+    "GET /admin/audit": STAFF,
+    "GET /admin/coverage": STAFF,
+    "GET /admin/personal-data": STAFF,
+    "GET /admin/users": STAFF,
+    "POST /admin/users": STAFF,
+    "GET /admin/users/<int:user_id>": STAFF,
+    "POST /admin/users/<int:user_id>": STAFF,
+    "POST /admin/users/<int:user_id>/sign-out": STAFF,
+    "GET /admin/events/new": STAFF,
+    "POST /admin/events/new": STAFF,
+    "GET /admin/events/<slug>": VIEW,
+    "GET /admin/events/<slug>/edit": STAFF,
+    "POST /admin/events/<slug>/edit": STAFF,
+    "POST /admin/events/<slug>/<any(publish, unpublish, cancel):action>": STAFF,
+    "POST /admin/events/<slug>/clone": STAFF,
+    "GET /admin/events/<slug>/slots/new": STAFF,
+    "POST /admin/events/<slug>/slots/new": STAFF,
+    "GET /admin/events/<slug>/slots/<int:slot_id>/edit": STAFF,
+    "POST /admin/events/<slug>/slots/<int:slot_id>/edit": STAFF,
+    "POST /admin/events/<slug>/slots/<int:slot_id>/delete": STAFF,
+    "GET /admin/events/<slug>/slots/<int:slot_id>/tracks/new": STAFF,
+    "POST /admin/events/<slug>/slots/<int:slot_id>/tracks/new": STAFF,
+    "GET /admin/events/<slug>/tracks/<int:track_id>/edit": CO_HOST,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/edit": CO_HOST,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/delete": STAFF,
+    "GET /admin/events/<slug>/tracks/<int:track_id>/people": FACILITATOR,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/delegation-requests": STAFF,
+    "GET /admin/events/<slug>/coverage": STAFF,
+    "GET /admin/events/<slug>/coverage-report.<any(csv, pdf):format>": STAFF,
+    "GET /admin/events/<slug>/registrations": CO_HOST,
+    "GET /admin/events/<slug>/registrations.csv": CO_HOST,
+    "POST /admin/events/<slug>/registrations/<int:registration_id>/cancel": STAFF,
+    "POST /admin/events/<slug>/registrations/<int:registration_id>/move": STAFF,
+    "GET /admin/events/<slug>/badges.pdf": STAFF,
+    "GET /admin/events/<slug>/checkin": CO_HOST,
+    "GET /admin/events/<slug>/checkin/walk-in": CO_HOST,
+    "POST /admin/events/<slug>/checkin/walk-in": CO_HOST,
+    "GET /admin/events/<slug>/checkin/walk-in/<int:registration_id>": CO_HOST,
+    "GET /admin/events/<slug>/checkin/badges/<int:registration_id>.pdf": CO_HOST,
+    "GET /admin/events/<slug>/checkin-links": STAFF,
+    "POST /admin/events/<slug>/checkin-links": STAFF,
+    "POST /admin/events/<slug>/checkin-links/<int:link_id>/revoke": STAFF,
+    "GET /admin/events/<slug>/summaries": VIEW,
+    "GET /admin/events/<slug>/tracks/<int:track_id>/summary": VIEW,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/summary": VIEW,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/summary/<any(publish, unpublish):action>": STAFF,
+    "GET /admin/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>": VIEW,
+    "GET /admin/login": PUBLIC,
+    "POST /admin/login": PUBLIC,
+    "POST /admin/logout": SIGNED_IN,
+    "GET /admin/forgot-password": PUBLIC,
+    "POST /admin/forgot-password": PUBLIC,
+    "GET /admin/set-password/<token>": PUBLIC,
+    "POST /admin/set-password/<token>": PUBLIC,
+    "POST /api/checkin": CO_HOST,
+    "POST /api/checkin/undo": CO_HOST,
+    "GET /api/events/<slug>/checkin-list": CO_HOST,
+    "GET /checkin/<secret>": LINK,
+    "GET /checkin/<secret>/walk-in": LINK,
+    "POST /checkin/<secret>/walk-in": LINK,
+    "GET /checkin/<secret>/walk-in/<int:registration_id>": LINK,
+    "GET /checkin/<secret>/badges/<int:registration_id>.pdf": LINK,
+}
+GUARDED = ("/admin", "/api", "/checkin")
+
+
+def registered_routes(app) -> set[str]:
+    return {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(GUARDED)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_the_matrix_names_every_route(app):
+    assert registered_routes(app) == set(MATRIX)
+
+
+def build_world(session) -> dict:
+    """Two events, each co-hosted by its own NGO; people, a facilitator and a check-in link."""
+    here_org, elsewhere_org = create_organisation(session), create_organisation(session)
+    here = create_event(session, tracks=2, slug="jekabpils")
+    here.co_hosts = [here_org]
+    elsewhere = create_event(session, tracks=1, slug="liepaja")
+    elsewhere.co_hosts = [elsewhere_org]
+    facilitator = create_user(session, role="facilitator")
+    here.tracks[0].facilitator_id = facilitator.id
+    users = {
+        "facilitator": facilitator,
+        "partner_here": create_user(session, role="partner", organisation=here_org),
+        "partner_elsewhere": create_user(session, role="partner", organisation=elsewhere_org),
+        "organiser": create_user(session, role="organiser"),
+        "admin": create_user(session, role="admin"),
+    }
+    person = create_registration(session, here)
+    other_person = create_registration(session, elsewhere)
+    session.add(CheckIn(registration=person, scan_id="world-scan", scanned_at=utcnow()))
+    summary_file = summaries.add_file(session, users["organiser"], here.tracks[0], "Kopsavilkums", "kopsavilkums.pdf",
+                                      small_pdf(), current_app.config["UPLOAD_FOLDER"], utcnow()).file
+    links = []
+    for event in (here, elsewhere):
+        link = CheckInLink(event_id=event.id, label="Annas tālrunis", secret=uuid.uuid4().hex,
+                           valid_until=utcnow() + timedelta(days=1))
+        session.add(link)
+        links.append(link)
+    session.flush()
+    return {
+        "users": {role: user.get_id() for role, user in users.items()},
+        "participant_token": person.secret,
+        "here": {"slug": here.slug, "registration_id": person.id, "slot_id": here.slots[0].id,
+                 "track_id": here.tracks[0].id, "link_id": links[0].id, "user_id": facilitator.id,
+                 "secret": links[0].secret, "token": "not-a-token", "action": "publish", "format": "csv",
+                 "file_id": summary_file.id},
+        "elsewhere": {"registration_id": other_person.id, "slot_id": elsewhere.slots[0].id,
+                      "track_id": elsewhere.tracks[0].id, "link_id": links[1].id},
+    }
+
+
+def small_pdf() -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "Kopsavilkums")
+    page.save()
+    return out.getvalue()
+
+
+def fill(rule: str, values: dict) -> str:
+    def value(match):
+        return str(values[match.group(1)])
+
+    return re.sub(r"<(?:[^<>:]+:)?([a-z_]+)>", value, re.sub(r"<any\([^)]*\):(\w+)>", r"<\1>", rule))
+
+
+def answer(response) -> str:
+    response.close()  # a file sent from disk stays open until then
+    if response.status_code == 401:
+        return LOGIN
+    if response.status_code == 302 and response.location.startswith("/admin/login"):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    return OK
+
+
+def act_as(client, world: dict, role: str) -> None:
+    if role == "participant":
+        assert client.get(f"/r/{world['participant_token']}").status_code == 200
+    elif role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"] = world["users"][role]
+            session["_fresh"] = True
+
+
+def request(client, key: str, values: dict):
+    method, rule = key.split(" ", 1)
+    url = fill(rule, values)
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token(client, "/")
+    if rule.startswith("/api"):
+        scan_id = "world-scan" if rule.endswith("/undo") else str(uuid.uuid4())
+        body = {"event": values["slug"], "code": "EVA1:nav", "scan_id": scan_id, "scanned_at": None}
+        return client.post(url, json=body, headers={"X-CSRFToken": token})
+    return client.post(url, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_each_role_gets_exactly_its_answer(app, make, key):
+    world = make.run(build_world)
+    found = {}
+    for role in ROLES:
+        if key.startswith("POST") and OK in found.values():
+            # What an allowed POST changed must not decide the next role's answer: a fresh world.
+            make.reset()
+            world = make.run(build_world)
+        client = app.test_client()
+        act_as(client, world, role)
+        found[role] = answer(request(client, key, world["here"]))
+    assert found == dict(zip(ROLES, MATRIX[key]))
+
+
+NESTED = [key for key in MATRIX if re.search(r"<int:(registration_id|slot_id|track_id|link_id)>", key)
+          and "/admin/events/<slug>" in key]
+
+
+@pytest.mark.parametrize("key", NESTED)
+def test_another_event_s_object_in_the_address_is_never_found(app, make, key):
+    world = make.run(build_world)
+    client = app.test_client()
+    act_as(client, world, "organiser")
+    values = world["here"] | world["elsewhere"]  # this event's address, the other event's ids
+    assert request(client, key, values).status_code == 404
