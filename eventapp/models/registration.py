@@ -76,6 +76,14 @@ class Registration(db.Model):
     )
 
     @property
+    def remote_connections(self) -> list[tuple[Track | None, str]]:
+        """The links a confirmed remote participant gets: the event's, and each chosen track's own."""
+        if self.attendance_mode is not AttendanceMode.REMOTE or self.status is not RegistrationStatus.CONFIRMED:
+            return []
+        links = [(None, self.event.remote_link)] if self.event.remote_link else []
+        return links + [(c.track, c.track.remote_link) for c in self.choices if c.track.remote_link]
+
+    @property
     def organisation_display(self) -> str:
         return self.organisation.name if self.organisation else self.organisation_name
 

@@ -180,3 +180,20 @@ def test_reminders_go_once(session):
     later = reminders.send_reminders(session, event.starts_at - timedelta(days=1, hours=12))
     assert (later.summaries, later.institutions) == (1, 1)
     assert session.scalars(select(SentReminder)).all().__len__() == 4
+
+
+def test_a_track_s_own_remote_link_goes_only_to_its_remote_participants(session):
+    event = create_event(session, tracks=2, remote_allowed=True, remote_link="https://zoom.example/plenary")
+    first, second = event.tracks
+    first.remote_link = "https://zoom.example/seniori"
+    remote = create_registration(session, event, email="r@example.lv", attendance_mode=AttendanceMode.REMOTE,
+                                 track_ids={first.slot_id: first.id})
+    other_track = create_registration(session, event, email="o@example.lv", attendance_mode=AttendanceMode.REMOTE,
+                                      track_ids={first.slot_id: second.id})
+    in_person = create_registration(session, event, email="p@example.lv", track_ids={first.slot_id: first.id})
+    assert [link for _, link in remote.remote_connections] == ["https://zoom.example/plenary", "https://zoom.example/seniori"]
+    assert [link for _, link in other_track.remote_connections] == ["https://zoom.example/plenary"]
+    assert in_person.remote_connections == []
+    bodies = {m.registration_id: m.body_text for m in session.scalars(select(OutboxMessage))}
+    assert "zoom.example/seniori" in bodies[remote.id]
+    assert "zoom.example/seniori" not in bodies[other_track.id] and "zoom.example" not in bodies[in_person.id]
