@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..formatting import riga_date, riga_time
 from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
-from . import mail  # a module, not its names: mail may attach badges, and import this module
 from .badge_layout import (
     A4,
     A6,
@@ -153,11 +152,6 @@ def badges_pdf(registrations: Iterable[Registration], layout: str = "a6") -> byt
         canvas.showPage()  # an empty document is still a valid PDF
     canvas.save()
     return buffer.getvalue()
-
-
-def badge_attachment(registration: Registration) -> "mail.Attachment":
-    """The person's badge, one A6 page, to go with their confirmation."""
-    return mail.Attachment(filename="badge.pdf", content_type="application/pdf", data=badges_pdf([registration], "a6"))
 
 
 # --- which badges, in which order ----------------------------------------------------------

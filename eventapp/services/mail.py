@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxAttachment, OutboxMessage, Registration
 from ..urls import public_url
-from . import badges, calendar
+from . import calendar
 
 SUBJECTS = {
     "confirmation": _l("Registration confirmed: %(event)s"),
@@ -90,8 +90,9 @@ INVITE_METHODS = {
 }
 
 
-# Messages that give the person a seat carry their badge.
+# Messages that give the person a seat carry their badge, drawn when the message is sent.
 WITH_BADGE = {"confirmation", "promoted"}
+BADGE_FILENAME = "badge.pdf"
 
 
 def registration_attachments(kind: str, registration: Registration) -> list[Attachment]:
@@ -105,7 +106,7 @@ def registration_attachments(kind: str, registration: Registration) -> list[Atta
             data=calendar.registration_invite(registration, method),
         ))
     if kind in WITH_BADGE and registration.status.value == "confirmed" and registration.attendance_mode.value == "in_person":
-        files.append(badges.badge_attachment(registration))
+        files.append(Attachment(filename=BADGE_FILENAME, content_type="application/pdf", data=b""))
     return files
 
 

@@ -15,8 +15,9 @@ from flask_mail import Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..extensions import mail
+from ..extensions import mail as flask_mail
 from ..models import OutboxMessage, OutboxStatus
+from . import badges, mail
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,19 @@ def build_message(row: OutboxMessage) -> Message:
     domain = current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "eventapp"
     message.msgId = f"<outbox-{row.id}@{domain}>"
     for attachment in row.attachments:
-        message.attach(attachment.filename, attachment.content_type, attachment.data)
+        data = attachment.data or made_when_sent(attachment, row)
+        if data:
+            message.attach(attachment.filename, attachment.content_type, data)
     return message
+
+
+def made_when_sent(attachment, row: OutboxMessage) -> bytes:
+    """An attachment queued empty is made now: the badge (its PDF takes longer to draw than the
+    rest of registering, so it is not drawn while the event is locked). None for a person since erased."""
+    registration = row.registration
+    if attachment.filename != mail.BADGE_FILENAME or registration is None or registration.anonymised_at:
+        return b""
+    return badges.badges_pdf([registration], "a6")
 
 
 def _next_due(session: Session, now: datetime) -> OutboxMessage | None:
@@ -76,7 +88,7 @@ def deliver_due(session: Session, now: datetime, limit: int = 500) -> DeliveryRe
         row.attempts += 1
         try:
             if use_smtp:
-                mail.send(message)
+                flask_mail.send(message)
             else:
                 _write_eml(row, message)
         except (smtplib.SMTPException, OSError) as error:

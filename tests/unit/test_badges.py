@@ -5,11 +5,12 @@ from PIL import Image
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
 
-from eventapp.models import AttendanceMode, Registration, RegistrationStatus, Sector, utcnow
+from eventapp.models import AttendanceMode, OutboxMessage, Registration, RegistrationStatus, Sector, utcnow
 from eventapp.services import badge_layout, badges
 from eventapp.services.checkin import Scanner, check_in
-from eventapp.services.mail import Attachment
+from eventapp.services.outbox import build_message
 from eventapp.services.registration import cancel_registration
 
 from ..factories import create_event, create_organisation, create_registration, create_user
@@ -145,14 +146,16 @@ def test_a4_sheets_hold_eight_badges_with_cut_marks(session, jekabpils, tmp_path
     assert image.getpixel((round((grid_left + 40) * px), round((grid_top - 5) * px))) > 200  # no line across
 
 
-def test_the_badge_for_the_confirmation_mail(session, jekabpils, tmp_path):
+def test_the_badge_goes_with_the_confirmation_drawn_when_sent(session, jekabpils, tmp_path):
     person = create_registration(session, jekabpils, full_name=ERIKS)
-    attachment = badges.badge_attachment(person)
-    assert isinstance(attachment, Attachment)
-    assert (attachment.filename, attachment.content_type) == ("badge.pdf", "application/pdf")
-    assert attachment.data.startswith(b"%PDF")
-    assert page_count(attachment.data, tmp_path) == 1
-    assert ERIKS in pdf_text(attachment.data, tmp_path)
+    row = session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == person.id)).one()
+    queued = {a.filename: a for a in row.attachments}
+    assert queued["badge.pdf"].data == b""  # not drawn while registering
+    [(filename, content_type, data)] = [(a.filename, a.content_type, a.data) for a in build_message(row).attachments
+                                        if a.filename == "badge.pdf"]
+    assert content_type == "application/pdf" and data.startswith(b"%PDF")
+    assert page_count(data, tmp_path) == 1
+    assert ERIKS in pdf_text(data, tmp_path)
 
 
 def test_which_badges_are_printed_and_in_which_order(session, jekabpils):
