@@ -5,8 +5,8 @@ from sqlalchemy.orm import Session
 from ..models import AttendanceMode, Event, Registration, RegistrationStatus, TrackChoice
 
 
-def taken_seats_by_track(session: Session, event: Event, track_ids: list[int] | None = None) -> dict[int, int]:
-    """{track id: confirmed in-person seats}, for every track of the event (or those given), in one query."""
+def taken_seats_by_track(session: Session, event: Event) -> dict[int, int]:
+    """{track id: confirmed in-person seats}, for every track of the event, in one query."""
     query = (
         select(TrackChoice.track_id, func.count())
         .join(Registration, Registration.id == TrackChoice.registration_id)
@@ -18,10 +18,8 @@ def taken_seats_by_track(session: Session, event: Event, track_ids: list[int] | 
         )
         .group_by(TrackChoice.track_id)
     )
-    if track_ids is not None:
-        query = query.where(TrackChoice.track_id.in_(track_ids))
     rows = session.execute(query).all()
-    taken = {track_id: 0 for track_id in track_ids} if track_ids is not None else {track.id: 0 for track in event.tracks}
+    taken = {track.id: 0 for track in event.tracks}
     taken.update({track_id: count for track_id, count in rows})
     return taken
 

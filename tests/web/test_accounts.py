@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eventapp import create_app
 from eventapp.config import TestConfig
 from eventapp.extensions import db
-from eventapp.models import AuditEntry, Event, OutboxMessage, Organisation, Track, User, UserRole, utcnow
+from eventapp.models import AuditEntry, Event, OutboxMessage, Organisation, Summary, Track, User, UserRole, utcnow
 from eventapp.services.demo import seed_demo
 
 from ..helpers import csrf_token
@@ -197,3 +197,21 @@ def test_the_limit_is_shared_by_processes_through_redis(app, database_url):
     runs = [subprocess.run([sys.executable, "-c", SIGN_IN_TWICE, database_url, prefix], cwd=root,
                            capture_output=True, text=True, timeout=120) for _ in range(2)]
     assert [run.stdout.split() for run in runs] == [["200", "200"], ["200", "429"]], runs[-1].stderr[-2000:]
+
+
+def test_the_jekabpils_co_host_writes_a_summary_there_and_not_in_liepaja(client, login, make, demo):
+    co_host_partner(login, make)
+
+    def first_tracks(s):
+        return [s.scalar(select(Event).where(Event.slug == slug)).tracks[0].id for slug in (JEKABPILS, LIEPAJA)]
+
+    jekabpils_track, liepaja_track = make.run(first_tracks)
+    url = f"/admin/events/{JEKABPILS}/tracks/{jekabpils_track}/summary"
+    form = client.get(url).get_data(as_text=True)
+    assert 'name="conclusions"' in form
+    saved = client.post(url, data={"csrf_token": csrf_token(client, url), "action": "save",
+                                   "conclusions": "Sēlijas salās sadarbība jāturpina ar ministrijām."})
+    assert saved.status_code == 302
+    stored = make.run(lambda s: s.scalar(select(Summary.conclusions).where(Summary.track_id == jekabpils_track)))
+    assert stored == "Sēlijas salās sadarbība jāturpina ar ministrijām."
+    assert client.get(f"/admin/events/{LIEPAJA}/tracks/{liepaja_track}/summary").status_code == 403
