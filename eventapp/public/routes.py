@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask import (
-    Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for,
+    Blueprint, Response, abort, current_app, redirect, render_template, request, session,
 )
 from flask_babel import get_locale
 

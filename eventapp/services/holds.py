@@ -11,17 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import (
-    AttendanceMode,
     DelegationRequest,
     DelegationStatus,
     Event,
     Registration,
-    RegistrationStatus,
     Sector,
     Slot,
     Track,
-    TrackChoice,
 )
+from .seats import track_seats_query
 
 RELEASE_BEFORE_EVENT = timedelta(days=3)
 
@@ -38,18 +36,7 @@ def held_count(minimum: int, state_admin_in_person: int, open_requests: int, rel
 
 def state_admin_in_person_query(track_id):
     """Confirmed state-administration people with an in-person seat in the track (a correlatable count)."""
-    return (
-        select(func.count())
-        .select_from(TrackChoice)
-        .join(Registration, Registration.id == TrackChoice.registration_id)
-        .where(
-            TrackChoice.track_id == track_id,
-            TrackChoice.status == RegistrationStatus.CONFIRMED,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.attendance_mode == AttendanceMode.IN_PERSON,
-            Registration.sector == Sector.STATE_ADMINISTRATION,
-        )
-    )
+    return track_seats_query(track_id).where(Registration.sector == Sector.STATE_ADMINISTRATION)
 
 
 def open_requests_query(track_id, now: datetime):

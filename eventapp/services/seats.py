@@ -36,7 +36,8 @@ def _event_seats_query(event: Event):
     )
 
 
-def _track_seats_query(track_id: int):
+def track_seats_query(track_id):
+    """In-person seats taken in a track, as a count that can be correlated (`track_id` may be a column)."""
     return (
         select(func.count())
         .select_from(TrackChoice)
@@ -58,7 +59,7 @@ def taken_seats_columns(event: Event, track_ids: list[int]) -> list:
     """Columns for a SELECT: the event's taken seats, then each given track's, as scalar subqueries."""
     return [
         _event_seats_query(event).scalar_subquery(),
-        *(_track_seats_query(track_id).scalar_subquery() for track_id in track_ids),
+        *(track_seats_query(track_id).scalar_subquery() for track_id in track_ids),
     ]
 
 
