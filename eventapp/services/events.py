@@ -275,10 +275,12 @@ def add_slot(session: Session, actor: User | None, event: Event, values: dict) -
 
 def update_slot(session: Session, actor: User | None, slot: Slot, values: dict) -> None:
     _check_slot_times(slot.event, {field: getattr(slot, field) for field in SLOT_FIELDS} | values)
-    for field in SLOT_FIELDS:
-        if field in values:
-            setattr(slot, field, values[field])
-    audit.record(session, actor, "slot.update", slot, slot.event)
+    changed = {field for field in SLOT_FIELDS if field in values and getattr(slot, field) != values[field]}
+    for field in changed:
+        setattr(slot, field, values[field])
+    if changed & {"starts_at", "ends_at"}:
+        slot.event.sequence += 1  # the invites list the tracks' times: calendars must see the change
+    audit.record(session, actor, "slot.update", slot, slot.event, fields=sorted(changed))
 
 
 def delete_slot(session: Session, actor: User | None, slot: Slot) -> None:

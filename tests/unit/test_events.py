@@ -101,3 +101,12 @@ def test_public_listing_splits_at_now_and_hides_drafts(session):
     create_event(session, status=EventStatus.DRAFT)
     listing = events.public_events(session, utcnow())
     assert listing.upcoming == [upcoming] and listing.past == [past]
+
+
+def test_moving_a_time_block_moves_the_event_in_calendars(session):
+    event = create_event(session, tracks=1)
+    slot = event.slots[0]
+    events.update_slot(session, None, slot, {"title_lv": "Darba grupas (jauns nosaukums)"})
+    assert event.sequence == 0
+    events.update_slot(session, None, slot, {"starts_at": slot.starts_at + timedelta(minutes=30)})
+    assert event.sequence == 1
