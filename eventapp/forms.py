@@ -57,3 +57,12 @@ def with_track_fields(form_class: type[BaseForm], event: Event, locale: str, tak
 def chosen_tracks(form: BaseForm) -> dict[int, int]:
     """{slot id: track id} from the form's `slot_<id>` fields."""
     return {int(field.name.removeprefix("slot_")): field.data for field in form if field.name.startswith("slot_")}
+
+
+def show_on_field(form: BaseForm, error) -> bool:
+    """Put a domain error's message next to the field it names; False when it names none of the form's."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return False
+    field.errors = list(field.errors) + [str(error.message)]
+    return True

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..formatting import riga_datetime_from_local, to_riga
+from ..forms import show_on_field
 from ..models import Event, Organisation, Sector, Slot, Track, User, UserRole
 from ..permissions import can, require
 from ..services import events, seats
@@ -47,10 +48,8 @@ def get_track(event: Event, track_id: int) -> Track:
 
 
 def show_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
+    """Next to its field, or as a message at the top of the page."""
+    if not show_on_field(form, error):
         flash(str(error.message), "error")
 
 

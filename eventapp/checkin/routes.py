@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from ..extensions import db, login_manager
 from ..formatting import RIGA, to_riga
-from ..forms import BaseForm
+from ..forms import BaseForm, show_on_field
 from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
 from ..permissions import require
 from ..services import arrivals, badges, checkin
@@ -106,10 +106,7 @@ def walk_in(slug: str | None = None, secret: str | None = None):
             registration = register_walk_in(db.session, event, data, scanner, utcnow())
         except DomainError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = list(field.errors) + [str(error.message)]
-            else:
+            if not show_on_field(form, error):
                 flash(str(error.message), "error")
         else:
             db.session.commit()

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms import chosen_tracks, with_track_fields
+from ..forms import chosen_tracks, show_on_field, with_track_fields
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
 from ..services import delegation
 from ..services import registration as registrations
@@ -74,10 +74,7 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
             registrations.register(db.session, event.id, data, now, delegation=request)
         except DomainError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = list(field.errors) + [str(error.message)]
-            else:
+            if not show_on_field(form, error):
                 closed = error.message
         else:
             db.session.commit()
