@@ -8,7 +8,9 @@ A facilitator acts only on the tracks they host. Views call `require(...)`, whic
 """
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
+from .extensions import db
 from .models import Event, Track, User, UserRole
 
 STAFF = (UserRole.ADMIN, UserRole.ORGANISER)
@@ -43,3 +45,12 @@ def require(action: str, event: Event | None = None, track: Track | None = None)
     """Stop the request with 403 unless the signed-in user may do this."""
     if not can(current_user, action, event, track):
         abort(403)
+
+
+def event_for(slug: str, action: str) -> Event:
+    """The event of an address, for a user who may do `action` on it: 404 when there is none, else 403."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    require(action, event)
+    return event

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..formatting import riga_datetime_from_local, to_riga
 from ..forms import show_on_field
 from ..models import Event, Organisation, Sector, Slot, Track, User, UserRole
-from ..permissions import can, require
+from ..permissions import can, event_for, require
 from ..services import events, seats
 from ..services.exceptions import DomainError
 from .forms import KIND_LABELS, CloneEventForm, ConfirmForm, EventForm, SlotForm, TrackDetailsForm, TrackForm
@@ -24,11 +24,7 @@ def require_sign_in():
 
 
 def get_event(slug: str, action: str = "view_event") -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    require(action, event)
-    return event
+    return event_for(slug, action)
 
 
 def get_slot(event: Event, slot_id: int) -> Slot:
@@ -70,7 +66,11 @@ def chosen_co_hosts(form: EventForm) -> list[Organisation]:
 
 @bp.get("/")
 def index():
-    query = select(Event).options(selectinload(Event.co_hosts)).order_by(Event.starts_at.desc())
+    query = (
+        select(Event)
+        .options(selectinload(Event.co_hosts), selectinload(Event.slots).selectinload(Slot.tracks))
+        .order_by(Event.starts_at.desc())
+    )
     visible = [event for event in db.session.scalars(query) if can(current_user, "view_event", event)]
     return render_template(
         "admin/index.html", events=visible, kind_labels=KIND_LABELS,

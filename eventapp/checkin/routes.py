@@ -21,7 +21,7 @@ from ..extensions import db, login_manager
 from ..formatting import RIGA, to_riga
 from ..forms import BaseForm, show_on_field
 from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
-from ..permissions import require
+from ..permissions import event_for
 from ..services import arrivals, badges, checkin
 from ..services.exceptions import DomainError
 from ..services.walk_in import WalkInData, register_walk_in
@@ -32,11 +32,7 @@ bp = Blueprint("checkin", __name__)
 
 
 def get_event(slug: str, action: str = "checkin") -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    require(action, event)
-    return event
+    return event_for(slug, action)
 
 
 def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, CheckInLink | None]:

@@ -1,6 +1,7 @@
 """Does every track have its state-administration people? Planned from registrations, actual
 from check-ins."""
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -128,8 +129,8 @@ def has_check_ins(session: Session, event: Event) -> bool:
 def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
     """Planned (registrations) against actual (check-ins) state administration per track."""
     planned = event_coverage(session, event, now)
-    arrived_pairs = session.execute(
-        select(TrackChoice.track_id, Registration.id)
+    arrived = Counter(session.scalars(
+        select(TrackChoice.track_id)
         .join(Registration, Registration.id == TrackChoice.registration_id)
         .join(CheckIn, CheckIn.registration_id == Registration.id)
         .where(
@@ -140,11 +141,8 @@ def actual_coverage(session: Session, event: Event, now: datetime) -> list[Actua
             CheckIn.undone_at.is_(None),
             (CheckIn.track_id.is_(None)) | (CheckIn.track_id == TrackChoice.track_id),
         )
-        .distinct()
-    ).all()
-    arrived: dict[int, int] = {}
-    for track_id, _registration_id in arrived_pairs:
-        arrived[track_id] = arrived.get(track_id, 0) + 1
+        .group_by(TrackChoice.track_id, Registration.id)  # a person counts once, however often scanned
+    ))
     return [
         ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), arrived.get(entry.track.id, 0))
         for entry in planned
