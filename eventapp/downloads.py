@@ -1,8 +1,11 @@
-"""Sending an uploaded file back: under its own type, never to be sniffed, run or framed."""
+"""Sending files back: uploads under their own type, never to be sniffed, run or framed; exports
+as the table format asked for."""
+import re
+
 from flask import Response, abort, current_app, send_file
 
 from .models import SummaryFile
-from .services import uploads
+from .services import spreadsheets, uploads
 
 
 def summary_file_response(file: SummaryFile, private: bool) -> Response:
@@ -21,3 +24,16 @@ def summary_file_response(file: SummaryFile, private: bool) -> Response:
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def table_response(table: spreadsheets.Table, format: str, name: str) -> Response:
+    """`table` as a download of `format` (csv or xlsx), named `<name>.<format>` in ASCII."""
+    filename = re.sub(r"[^A-Za-z0-9._-]", "-", name)
+    return Response(
+        spreadsheets.write(table, format),
+        headers={
+            "Content-Type": spreadsheets.MEDIA_TYPES[format],
+            "Content-Disposition": f'attachment; filename="{filename}.{format}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

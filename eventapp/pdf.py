@@ -2,6 +2,7 @@
 from functools import cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -11,6 +12,8 @@ FONT_DIRS = (
     Path("/usr/local/share/fonts"),
 )
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+# The council's full name, heading every document it issues.
+COUNCIL = _l("Council for the Implementation of the Memorandum of Cooperation between NGOs and the Cabinet of Ministers")
 
 
 @cache
@@ -24,3 +27,31 @@ def register_fonts() -> tuple[str, str]:
             )
         pdfmetrics.registerFont(TTFont(name, str(path)))
     return FONT, FONT_BOLD
+
+
+def column_widths(columns: list[list[str]], font: str, size: float, total: float, padding: float) -> list[float]:
+    """Widths for a table's columns (each a list of its cells' texts) that add up to `total`.
+
+    Every column is at least as wide as its longest word, so that no heading and no Latvian
+    word is ever broken in the middle (reportlab would cut "Minimums" into "Minimum" and "s");
+    the width left over goes to the columns whose text would otherwise wrap, in proportion to
+    how much of it there is. When even the longest words do not fit, only the first cell of
+    each column (its heading) keeps its words whole.
+    """
+    def widest(texts: list[str], whole: bool) -> float:
+        pieces = [text if whole else word for text in texts for word in (text.split() or [""])]
+        return max((pdfmetrics.stringWidth(piece, font, size) for piece in pieces), default=0) + 2 * padding
+
+    floors = [widest(texts, whole=False) for texts in columns]
+    if sum(floors) > total:
+        floors = [widest(texts[:1], whole=False) for texts in columns]
+    if sum(floors) > total:
+        return [total * floor / sum(floors) for floor in floors]
+    wants = [max(widest(texts, whole=True) - floor, 0) for texts, floor in zip(columns, floors)]
+    spare = total - sum(floors)
+    if sum(wants) <= spare:
+        # Everything fits on one line: the rest is shared as the text is long.
+        shares = [floor + want for floor, want in zip(floors, wants)]
+        spare -= sum(wants)
+        return [floor + want + spare * share / sum(shares) for floor, want, share in zip(floors, wants, shares)]
+    return [floor + spare * want / sum(wants) for floor, want in zip(floors, wants)]

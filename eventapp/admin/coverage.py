@@ -1,5 +1,6 @@
 """The coverage board: does every track have its state-administration people, and what to do next."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from wtforms import EmailField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ..downloads import table_response
 from ..extensions import db
 from ..forms import BaseForm
 from ..models import Organisation, Sector, utcnow
@@ -98,18 +100,16 @@ def coverage_year():
     )
 
 
-@bp.get("/events/<slug>/coverage-report.<any(csv, pdf):format>")
+@bp.get("/events/<slug>/coverage-report.<any(csv, xlsx, pdf):format>")
 def coverage_report_file(slug: str, format: str):
     event = get_event(slug, "view_coverage")
     rows = coverage.actual_coverage(db.session, event, utcnow())
     with_check_ins = coverage.has_check_ins(db.session, event)
-    if format == "csv":
-        body, mimetype = coverage_report.report_csv(event, rows, with_check_ins), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = coverage_report.report_pdf(event, rows, with_check_ins), "application/pdf"
+    locale = get_locale().language
+    if format != "pdf":
+        table = coverage_report.report_table(event, rows, with_check_ins, locale)
+        return table_response(table, format, f"{event.slug}-coverage")
     return Response(
-        body, mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-coverage.{format}"'},
+        coverage_report.report_pdf(event, rows, with_check_ins, locale), mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-coverage.pdf"'},
     )
-
-

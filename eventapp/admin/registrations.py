@@ -1,7 +1,5 @@
-"""The organisers' view of an event's registrations: the list, its CSV, cancelling and moving people."""
-import re
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+"""The organisers' view of an event's registrations: the list, its export, cancelling and moving people."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +8,7 @@ from sqlalchemy import select
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
+from ..downloads import table_response
 from ..extensions import db
 from ..forms import MODE_LABELS, BaseForm
 from ..models import Event, Registration, RegistrationStatus, Sector, utcnow
@@ -68,17 +67,13 @@ def registration_list(slug: str):
     )
 
 
-@bp.get("/events/<slug>/registrations.csv")
-def registration_csv(slug: str):
+@bp.get("/events/<slug>/registrations.<any(csv, xlsx):format>")
+def registration_export(slug: str, format: str):
     event = get_event(slug, "view_registrations")
     filters = reports.RegistrationFilters.from_args(request.args, event)
     rows = reports.registration_rows(db.session, event, filters)
-    filename = re.sub(r"[^A-Za-z0-9._-]", "-", event.slug)
-    return Response(
-        reports.registrations_csv(rows, event, get_locale().language),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}-registrations.csv"'},
-    )
+    table = reports.registrations_table(rows, event, get_locale().language)
+    return table_response(table, format, f"{event.slug}-registrations")
 
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")

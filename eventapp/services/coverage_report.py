@@ -1,8 +1,9 @@
-"""Coverage reports: planned against actual state administration per track, as CSV, PDF and SVG."""
-import csv
+"""Coverage reports: planned against actual state administration per track, as a table (CSV or
+workbook), PDF and SVG, in the language asked for."""
 import io
 from xml.sax.saxutils import escape
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -12,10 +13,15 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ..formatting import riga_date
 from ..models import Event
-from ..pdf import register_fonts
+from ..pdf import COUNCIL, column_widths, register_fonts
+from . import spreadsheets
 from .coverage import ActualCoverage, Coverage, TrackCoverage
 
-COUNCIL = "Nevalstisko organizāciju un Ministru kabineta sadarbības memoranda īstenošanas padome"
+CELL_PADDING = 6  # reportlab's own left and right padding of a table cell, in points
+
+
+def babel_locale(locale: str) -> str:
+    return "en_GB" if locale == "en" else "lv"
 
 
 def state_label(state: Coverage) -> str:
@@ -27,11 +33,11 @@ def state_label(state: Coverage) -> str:
     }[state]
 
 
-def _rows(rows: list[ActualCoverage], with_check_ins: bool) -> list[list[str]]:
+def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> list[list]:
     return [
         [
-            row.track.slot.title_lv, row.track.title_lv, str(row.track.state_admin_minimum), str(row.planned_in_person),
-            str(row.planned_remote), str(row.arrived) if with_check_ins else "—",
+            row.track.slot.local("title", locale), row.track.local("title", locale), row.track.state_admin_minimum,
+            row.planned_in_person, row.planned_remote, row.arrived if with_check_ins else "—",
             state_label(row.state) if with_check_ins else _("no check-in data"),
         ]
         for row in rows
@@ -43,32 +49,37 @@ def _header() -> list[str]:
             _("Actual coverage")]
 
 
-def report_csv(event: Event, rows: list[ActualCoverage], with_check_ins: bool) -> str:
-    """UTF-8 with a BOM, so that Excel shows the Latvian letters."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(_header())
-    writer.writerows(_rows(rows, with_check_ins))
-    return out.getvalue()
+def report_table(event: Event, rows: list[ActualCoverage], with_check_ins: bool,
+                 locale: str = "lv") -> spreadsheets.Table:
+    """The report as a table: a row per track, numbers as numbers."""
+    with force_locale(babel_locale(locale)):
+        return spreadsheets.Table(_("State-administration coverage"), _header(), _rows(rows, with_check_ins, locale))
 
 
-def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool) -> bytes:
-    """One A4 page: the council, the event, and a row per track."""
+def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str = "lv") -> bytes:
+    """A4 landscape: the council, the event, and a row per track."""
+    with force_locale(babel_locale(locale)):
+        return _report_pdf(event, rows, with_check_ins, locale)
+
+
+def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> bytes:
     regular, bold = register_fonts()
     out = io.BytesIO()
+    title = event.local("title", locale)
+    margin = 15 * mm
+    page_width, _height = landscape(A4)
     document = SimpleDocTemplate(
-        out, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title=f"{event.title_lv}: valsts pārvaldes dalība", author=COUNCIL,
+        out, pagesize=landscape(A4), leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=_("%(event)s: state-administration coverage", event=title), author=str(COUNCIL),
     )
     small = ParagraphStyle("small", fontName=regular, fontSize=9, leading=12)
-    title = ParagraphStyle("title", fontName=bold, fontSize=15, leading=19)
+    heading = ParagraphStyle("title", fontName=bold, fontSize=15, leading=19)
     cell = ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11)
     place = ", ".join(filter(None, [event.venue, event.city]))
     story = [
-        Paragraph(escape(COUNCIL), small),
+        Paragraph(escape(str(COUNCIL)), small),
         Spacer(1, 3 * mm),
-        Paragraph(escape(event.title_lv), title),
+        Paragraph(escape(title), heading),
         Paragraph(escape(f"{riga_date(event.starts_at)} · {place}"), small),
         Spacer(1, 2 * mm),
         Paragraph(escape(_("State administration in the working groups: planned (registrations) and actual (check-ins).")), small),
@@ -77,9 +88,10 @@ def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool) -
     if not with_check_ins:
         story += [Paragraph(escape(_("There are no check-in data for this event yet: only the plan is shown.")), small),
                   Spacer(1, 3 * mm)]
-    data = [[Paragraph(escape(text), cell) for text in _header()]]
-    data += [[Paragraph(escape(text), cell) for text in row] for row in _rows(rows, with_check_ins)]
-    table = Table(data, colWidths=[40 * mm, 90 * mm, 20 * mm, 25 * mm, 25 * mm, 20 * mm, 35 * mm], repeatRows=1)
+    texts = [_header()] + [[str(value) for value in row] for row in _rows(rows, with_check_ins, locale)]
+    widths = column_widths([list(column) for column in zip(*texts)], regular, cell.fontSize,
+                           page_width - 2 * margin, CELL_PADDING)
+    table = Table([[Paragraph(escape(text), cell) for text in row] for row in texts], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

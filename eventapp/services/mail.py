@@ -46,6 +46,24 @@ REGISTRATION_OPENINGS = {
 }
 
 
+# Where the person's state (`registration_state`) changes what a message says: a freed seat that
+# leaves a working group still full must not read as "everything is yours".
+STATE_SUBJECTS = {
+    ("waitlisted", "partly_seated"): _l("Partly seated, a working group is still full: %(event)s"),
+    ("promoted", "partly_seated"): _l("Partly seated, a working group is still full: %(event)s"),
+}
+STATE_OPENINGS = {
+    ("waitlisted", "partly_seated"): _l(
+        "Thank you for registering: you have a seat at the event. A working group you chose is full, so you are "
+        "on its waiting list (see below): as soon as a seat frees up there, it is yours, and we will write to you at once."
+    ),
+    ("promoted", "partly_seated"): _l(
+        "Good news: a seat has freed up for you. You are partly seated: for a working group you are still on "
+        "the waiting list (see below), and we will write to you as soon as a seat there frees up."
+    ),
+}
+
+
 @dataclass
 class Attachment:
     filename: str
@@ -62,13 +80,17 @@ def queue_mail(
     registration: Registration | None = None,
     attachments: list[Attachment] = (),
     template: str | None = None,
+    subject=None,
 ) -> OutboxMessage:
-    """Render `templates/email/<template or kind>.txt` and `.html` in `language`; put the message in the outbox."""
+    """Render `templates/email/<template or kind>.txt` and `.html` in `language`; put the message in the outbox.
+
+    The subject is the kind's own unless `subject` (a lazy string, `%(event)s` filled in) says otherwise.
+    """
     template = template or kind
     with force_locale("en_GB" if language == "en" else "lv"):
         locale = "en" if language == "en" else "lv"
         context = {"locale": locale, **context}
-        subject = SUBJECTS[kind]
+        subject = subject or SUBJECTS[kind]
         if "event" in context:
             subject = subject % {"event": context["event"].local("title", locale)}
         subject = str(subject)
@@ -91,7 +113,7 @@ INVITE_METHODS = {
 
 
 # Messages that give the person a seat carry their badge, drawn when the message is sent.
-WITH_BADGE = {"confirmation", "promoted"}
+WITH_BADGE = {"confirmation", "waitlisted", "promoted"}
 BADGE_FILENAME = "badge.pdf"
 
 
@@ -112,8 +134,10 @@ def registration_attachments(kind: str, registration: Registration) -> list[Atta
 
 def queue_registration_mail(session: Session, kind: str, registration: Registration, details: dict) -> OutboxMessage:
     """A message to a registrant about their registration, with their private link."""
+    state = details.get("state")
+    key = (kind, state.state.value if state else None)
     context = {
-        "opening": REGISTRATION_OPENINGS[kind],
+        "opening": STATE_OPENINGS.get(key, REGISTRATION_OPENINGS[kind]),
         "event": registration.event,
         "registration": registration,
         "manage_url": public_url("manage.show", token=registration.secret),
@@ -123,4 +147,5 @@ def queue_registration_mail(session: Session, kind: str, registration: Registrat
     return queue_mail(
         session, kind, registration.email, registration.language, context, registration,
         attachments=registration_attachments(kind, registration), template="registration",
+        subject=STATE_SUBJECTS.get(key),
     )

@@ -21,7 +21,7 @@ from ..models import (
     TrackChoice,
     utcnow,
 )
-from . import audit, holds, mail, seating, seats
+from . import audit, holds, mail, registration_state, seating, seats
 from .exceptions import DomainError
 
 CONSENT_WORDING_VERSION = "2025-1"
@@ -199,10 +199,15 @@ def is_fully_seated(registration: Registration) -> bool:
 
 
 def registration_details(session: Session, registration: Registration) -> dict:
-    """What the pages and mails show: the event queue position and each track with its own."""
+    """What the pages and mails show: the event queue position, each track with its own, and the
+    person's state in one word."""
+    event_position = seating.event_queue_position(session, registration)
+    choices = [(choice, seating.track_queue_position(session, choice)) for choice in registration.choices]
+    positions = {choice.id: position for choice, position in choices if position is not None}
     return {
-        "event_position": seating.event_queue_position(session, registration),
-        "choices": [(choice, seating.track_queue_position(session, choice)) for choice in registration.choices],
+        "event_position": event_position,
+        "choices": choices,
+        "state": registration_state.state_summary(registration, event_position, positions),
     }
 
 

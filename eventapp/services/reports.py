@@ -1,23 +1,25 @@
-"""The organisers' view of an event's registrations: the rows, their counts, and the CSV export."""
-import csv
-import io
+"""The organisers' view of an event's registrations: the rows, their counts, and the export."""
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..formatting import to_riga
 from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
+from . import registration_state, spreadsheets
+from .badges import SECTOR_LABELS
 from .seats import seats_left, taken_seats_by_track
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
 )
 _ID = re.compile(r"[0-9]{1,9}")
+MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE: _l("Remotely")}
 
 
 def _enum_value(enum_class, value):
@@ -130,6 +132,7 @@ def registration_rows(session: Session, event: Event, filters: RegistrationFilte
             "mode": registration.attendance_mode,
             "status": registration.status,
             "position": event_queue.get(registration.id),
+            "state": registration_state.state_summary(registration, event_queue.get(registration.id), track_queue),
             "choices": {
                 choice.slot_id: {
                     "track": tracks[choice.track_id],
@@ -190,69 +193,46 @@ def registration_summary(session: Session, event: Event) -> dict:
     return {"tracks": tracks, "totals": totals}
 
 
-# The export is a Latvian document: its words are fixed here, not translated with the page.
-CSV_FIRST_COLUMNS = ["Vārds", "E-pasts", "Organizācija", "Sektors", "Dalība", "Statuss"]
-CSV_LAST_COLUMNS = ["Piekļūstamības vajadzības", "Ēdināšanas vajadzības", "Piekrišana fotografēšanai", "Reģistrēts"]
-CSV_SECTORS = {
-    Sector.NGO: "NVO", Sector.STATE_ADMINISTRATION: "Valsts pārvalde",
-    Sector.MUNICIPALITY: "Pašvaldība", Sector.OTHER: "Cits",
-}
-CSV_MODES = {AttendanceMode.IN_PERSON: "Klātienē", AttendanceMode.REMOTE: "Attālināti"}
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def _export_status(row: dict, locale: str) -> str:
+    """The person's state in one word, as the list shows it, with what they wait for."""
+    state = row["state"]
+    waits = state.waits_text(locale)
+    return f"{state.word}. {waits}" if waits else state.word
 
 
-def safe_cell(value) -> str:
-    """The cell as text, with a leading ' when a spreadsheet would take it for a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_status(row: dict) -> str:
-    if row["status"] is CANCELLED:
-        return "Atcelta"
-    if row["status"] is WAITLISTED:
-        return f"Gaidīšanas sarakstā (nr. {row['position']})" if row["position"] else "Gaidīšanas sarakstā"
-    return "Apstiprināta"
-
-
-def _csv_choice(choice: dict | None, row: dict, locale: str) -> str:
+def _export_choice(choice: dict | None, row: dict, locale: str) -> str:
+    """The track, and what the person has in it, as the list shows it."""
     if choice is None:
         return ""
     if choice["status"] is CANCELLED:
-        status = "atcelta"
+        status = _("cancelled")
     elif choice["status"] is WAITLISTED:
-        status = f"gaidīšanas sarakstā, nr. {choice['position']}" if choice["position"] else "gaidīšanas sarakstā"
+        status = _("waiting list, number %(n)d", n=choice["position"]) if choice["position"] else _("waiting list")
     elif row["mode"] is AttendanceMode.REMOTE:
-        status = "attālināti"
+        status = _("remote")
     else:
-        status = "vieta"
+        status = _("seat")
     return f"{choice['track'].local('title', locale)} ({status})"
 
 
-def _csv_moment(moment: datetime | None) -> str:
-    """Riga time in a form spreadsheets read as a date and time."""
-    return to_riga(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def registrations_csv(rows: list[dict], event: Event, locale: str = "lv") -> str:
-    """The rows as CSV for Excel: a BOM (so it reads UTF-8), commas, CRLF line ends.
-
-    One column per time block with tracks, headed by its title in `locale` (as are the
-    track titles); every other word is Latvian.
-    """
+def registrations_table(rows: list[dict], event: Event, locale: str = "lv") -> spreadsheets.Table:
+    """The rows as the export's table, in `locale`: the list's columns and words, one column per
+    time block with tracks, and the moment of registering as a date."""
     slots = [slot for slot in event.slots if slot.tracks]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    header = CSV_FIRST_COLUMNS + [slot.local("title", locale) for slot in slots] + CSV_LAST_COLUMNS
-    writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        cells = [
-            row["full_name"], row["email"], row["organisation"], CSV_SECTORS[row["sector"]],
-            CSV_MODES[row["mode"]], _csv_status(row),
-            *(_csv_choice(row["choices"].get(slot.id), row, locale) for slot in slots),
-            row["access_needs"], row["dietary_needs"], "Jā" if row["consent_photos"] else "Nē",
-            _csv_moment(row["registered_at"]),
+    with force_locale("en_GB" if locale == "en" else "lv"):
+        header = [
+            _("Name"), _("Email"), _("Organisation"), _("Sector"), _("Attendance"), _("Status"),
+            *(slot.local("title", locale) for slot in slots),
+            _("Accessibility needs"), _("Dietary needs"), _("Consent to photos"), _("Registered at"),
         ]
-        writer.writerow([safe_cell(cell) for cell in cells])
-    return "\ufeff" + out.getvalue()
+        cells = [
+            [
+                row["full_name"], row["email"], row["organisation"], str(SECTOR_LABELS[row["sector"]]),
+                str(MODE_LABELS[row["mode"]]), _export_status(row, locale),
+                *(_export_choice(row["choices"].get(slot.id), row, locale) for slot in slots),
+                row["access_needs"], row["dietary_needs"], _("Yes") if row["consent_photos"] else _("No"),
+                row["registered_at"],
+            ]
+            for row in rows
+        ]
+        return spreadsheets.Table(_("Registrations"), header, cells)

@@ -13,7 +13,7 @@ from eventapp.models import (
     Sector,
     utcnow,
 )
-from eventapp.services import events
+from eventapp.services import events, registration_state
 from eventapp.services import registration as reg
 from eventapp.services.exceptions import DomainError
 
@@ -230,3 +230,50 @@ def test_export_and_delete_personal_data(session):
     assert waiting.choices[0].status is CONFIRMED
     assert all("Ērika Šķēle Nr. 1" not in m.body_text for m in mails(session))
     assert not [m for m in mails(session) if m.registration_id == mine.id]
+
+
+def partly_seated_by_a_freed_event_seat(session):
+    """Event of two seats, working group 1 of one: Anna holds it, Jānis waits for the event and
+    for group 1; Pēteris (group 2) cancels, so Jānis gets the event seat while group 1 stays full."""
+    event = create_event(session, tracks=2, track_capacity=None, capacity=2)
+    event.tracks[0].capacity = 1
+    sign_up(session, event, 1)
+    leaving = sign_up(session, event, 2, track=1)
+    waiting = sign_up(session, event, 3, language="en")
+    assert waiting.status is WAITLISTED
+    reg.cancel_registration(session, leaving, utcnow())
+    assert waiting.status is CONFIRMED and waiting.choices[0].status is WAITLISTED
+    return event, waiting
+
+
+def test_a_freed_event_seat_alone_makes_the_person_partly_seated_in_one_word(session):
+    event, waiting = partly_seated_by_a_freed_event_seat(session)
+    state = reg.registration_details(session, waiting)["state"]
+    assert state.state is registration_state.State.PARTLY_SEATED
+    assert [(w.track, w.position) for w in state.waits] == [(event.tracks[0], 1)]
+
+    [promoted] = mails(session, "promoted")
+    assert promoted.registration_id == waiting.id
+    text = promoted.body_text
+    assert "Partly seated" in text and "it is now yours" not in text
+    assert "Partly seated" in promoted.body_html
+    assert "waiting list, number 1" in text  # the working group, consistent with the state
+    assert "A seat has freed up for you" not in promoted.subject
+
+
+def test_the_state_word_of_each_case():
+    from types import SimpleNamespace as Obj
+
+    def state_of(status, mode=AttendanceMode.IN_PERSON, choices=(), event_position=None, positions=None):
+        person = Obj(status=status, attendance_mode=mode, choices=list(choices))
+        return registration_state.state_summary(person, event_position, positions or {})
+
+    seat, wait = Obj(id=1, status=CONFIRMED, track="A"), Obj(id=2, status=WAITLISTED, track="B")
+    assert state_of(CONFIRMED, choices=[seat]).state is registration_state.State.SEATED
+    assert state_of(CONFIRMED, mode=AttendanceMode.REMOTE, choices=[seat]).state is registration_state.State.SEATED
+    partly = state_of(CONFIRMED, choices=[seat, wait], positions={2: 3})
+    assert partly.state is registration_state.State.PARTLY_SEATED and [(w.track, w.position) for w in partly.waits] == [("B", 3)]
+    waiting = state_of(WAITLISTED, choices=[Obj(id=3, status=WAITLISTED, track="A")], event_position=2, positions={3: 1})
+    assert waiting.state is registration_state.State.WAITING
+    assert [(w.track, w.position) for w in waiting.waits] == [(None, 2), ("A", 1)]
+    assert state_of(CANCELLED).state is registration_state.State.CANCELLED

@@ -8,12 +8,12 @@ from sqlalchemy import event as sa_event
 from eventapp.extensions import db
 from eventapp.models import AttendanceMode, RegistrationStatus, Sector, utcnow
 from eventapp.services.registration import cancel_registration
+from eventapp.services.spreadsheets import safe_cell, to_csv
 from eventapp.services.reports import (
     RegistrationFilters,
     registration_rows,
     registration_summary,
-    registrations_csv,
-    safe_cell,
+    registrations_table,
 )
 
 from ..factories import create_event, create_registration
@@ -142,6 +142,10 @@ def test_rows_take_the_same_number_of_queries_however_many_registered(session, e
     assert queries_for_rows() == before
 
 
+def registrations_csv(rows, event, locale: str) -> str:
+    return to_csv(registrations_table(rows, event, locale)).decode("utf-8")
+
+
 def parse(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
@@ -154,14 +158,16 @@ def test_csv_opens_in_excel_with_latvian_letters_intact(session, event):
     assert "\r\n" in text
     table = parse(text)
     assert table[0] == [
-        "Vārds", "E-pasts", "Organizācija", "Sektors", "Dalība", "Statuss", "Darba grupas",
+        "Vārds un uzvārds", "E-pasts", "Organizācija", "Sektors", "Dalības veids", "Statuss", "Darba grupas",
         "Piekļūstamības vajadzības", "Ēdināšanas vajadzības", "Piekrišana fotografēšanai", "Reģistrēts",
     ]
     anna, janis, liga, peteris = table[1:]
-    assert anna[:6] == ["Anna Bērziņa", "anna@example.lv", "Jēkabpils NVO centrs", "NVO", "Klātienē", "Apstiprināta"]
+    assert anna[:6] == ["Anna Bērziņa", "anna@example.lv", "Jēkabpils NVO centrs", "NVO", "Klātienē",
+                        "Vieta nodrošināta"]
     assert anna[6] == "Darba grupa 1 (vieta)"
     assert anna[7:10] == ["Ratiņkrēsls", "", "Jā"]
     assert len(anna[10]) == len("2027-03-04 10:00")
+    assert janis[5] == "Vieta daļēji nodrošināta. Gaida vietu grupā “Darba grupa 1”: nr. 1."
     assert janis[6] == "Darba grupa 1 (gaidīšanas sarakstā, nr. 1)"
     assert liga[4] == "Attālināti" and liga[6] == "Darba grupa 2 (attālināti)"
     assert peteris[3] == "Valsts pārvalde" and peteris[9] == "Nē"
@@ -172,7 +178,7 @@ def test_csv_english_track_titles(session, event):
     table = parse(registrations_csv(rows, event, "en").removeprefix("\ufeff"))
     assert table[0][6] == "Working groups"
     assert [row[0] for row in table[1:]] == ["Līga Kalniņa"]
-    assert table[1][6] == "Working group 2 (attālināti)"
+    assert table[1][6] == "Working group 2 (remote)"
 
 
 def test_csv_neutralises_formulas(session, event):
@@ -186,7 +192,7 @@ def test_csv_neutralises_formulas(session, event):
     assert evil[0] == "'=HYPERLINK(\"http://evil\",\"x\")"
     assert evil[2] == "'+37120000000"
     assert evil[7:9] == ["'@SUM(A1)", "'-2+3"]
-    assert tab[0] == "'\tTab" and tab[5] == "Atcelta" and tab[6] == "Darba grupa 1 (atcelta)"
+    assert tab[0] == "'\tTab" and tab[5] == "Atcelts" and tab[6] == "Darba grupa 1 (atcelta)"
 
 
 @pytest.mark.parametrize("value,expected", [

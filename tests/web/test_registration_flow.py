@@ -189,3 +189,32 @@ def test_private_page_changes_exports_and_deletes(app, client):
 
 def test_unknown_private_link_is_404(client):
     assert client.get("/r/neesoss").status_code == 404
+
+
+def test_partly_seated_person_reads_the_same_state_on_the_private_page_and_in_the_organisers_list(app, client, make, login):
+    """Jānis got the freed event seat while his working group stays full: nowhere does it read as confirmed."""
+    from eventapp.services.registration import cancel_registration
+
+    from ..factories import create_registration
+
+    def build(s):
+        event = create_event(s, tracks=2, track_capacity=None, capacity=2, slug="partly")
+        event.tracks[0].capacity = 1
+        create_registration(s, event, email="anna@example.lv")
+        leaving = create_registration(s, event, email="peteris@example.lv",
+                                      track_ids={event.slots[0].id: event.tracks[1].id})
+        janis = create_registration(s, event, email="janis@example.lv", full_name="Jānis Ozoliņš")
+        cancel_registration(s, leaving, utcnow())
+        return janis.secret, janis.id
+
+    secret, janis_id = make.run(build)
+    page = client.get(f"/r/{secret}").get_data(as_text=True)
+    status = re.search(r'<p class="status ([\w-]+)" data-testid="status">(.*?)</p>', page, re.S)
+    assert status.group(1) == "status-waitlisted"
+    assert "Vieta daļēji nodrošināta" in status.group(2) and "apstiprināta" not in status.group(2)
+    assert "Gaida vietu grupā “Darba grupa 1”: nr. 1." in status.group(2)
+
+    login("organiser")
+    listing = client.get("/admin/events/partly/registrations").get_data(as_text=True)
+    row = listing.split(f'data-registration="{janis_id}"')[1].split("</tr>")[0]
+    assert "Vieta daļēji nodrošināta" in row and "Apstiprināta" not in row
