@@ -5,8 +5,9 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import security
 from .config import PROJECT_ROOT, Config, load_secret_key
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -62,13 +63,13 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_user)
+    security.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
 

@@ -1,6 +1,7 @@
 """Configuration, read from the environment (and from a `.env` file in development)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # Office files (ZIPs) are refused when all their parts unpack to more than this, when they have
+    # more parts than this, or when a part of at least RATIO_FROM_KB unpacks to more than RATIO
+    # times its packed size (real documents stay far below; zip bombs far above).
+    UPLOAD_MAX_UNPACKED_MB = int(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "100"))
+    UPLOAD_MAX_ARCHIVE_MEMBERS = int(os.environ.get("UPLOAD_MAX_ARCHIVE_MEMBERS", "5000"))
+    UPLOAD_MAX_PACKING_RATIO = int(os.environ.get("UPLOAD_MAX_PACKING_RATIO", "100"))
+    UPLOAD_PACKING_RATIO_FROM_KB = int(os.environ.get("UPLOAD_PACKING_RATIO_FROM_KB", "1024"))
 
     BABEL_DEFAULT_LOCALE = "lv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Riga"
@@ -38,6 +46,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Memoranda padomes sekretariāts <sekretariats@memorandums.lv>"
     )
+    # MAIL_SUPPRESS_SEND (default: on while TESTING) counts messages as sent without reaching MAIL_SERVER.
 
     # The address people reach the app at; links in mail and calendar files point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
@@ -53,11 +62,18 @@ class Config:
         if os.environ.get(f"RETENTION_MONTHS_{kind.upper()}", "").isdigit()
     }
 
-    # Sign-in attempts per client address; counted in Redis in production (several processes).
+    # Sign-in attempts per client address and per account; counted in Redis in production
+    # (several processes).
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT", "5 per minute;30 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get(
         "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0" if PRODUCTION else "memory://"
     )
+    # With Redis unreachable, each process counts in its own memory (a warning is logged) and
+    # tries Redis again from time to time: sign-in stays possible and limited, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = True
     # The number of reverse proxies in front of the app (their X-Forwarded-* headers are trusted).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -67,6 +83,8 @@ class Config:
     SESSION_COOKIE_SECURE = PRODUCTION
     REMEMBER_COOKIE_SECURE = PRODUCTION
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30")))
     WTF_CSRF_TIME_LIMIT = None  # a form left open at the door all morning still submits
 
 
@@ -74,6 +92,7 @@ class TestConfig(Config):
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # hashing well is slow on purpose; tests need speed
     SIGN_IN_RATE_LIMIT = "1000 per minute"  # the tests sign in often from one address
+    SIGN_IN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://eventapp.test"
     PRODUCTION = False

@@ -5,7 +5,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -32,7 +31,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
-mail = Mail()
 # Storage from RATELIMIT_STORAGE_URI: Redis in production, so that every process counts together.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

@@ -32,10 +32,13 @@ class BaseForm(FlaskForm):
 MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE: _l("Remotely")}
 
 
-def with_track_fields(form_class: type[BaseForm], event: Event, locale: str, taken: dict[int, int]) -> type[BaseForm]:
+def with_track_fields(
+    form_class: type[BaseForm], event: Event, locale: str, taken: dict[int, int], labels: dict[int, str] | None = None
+) -> type[BaseForm]:
     """`form_class` with one radio group per time block that has tracks: `slot_<id>`, a track id.
 
     A full track stays choosable (its label says so): choosing it means its waiting list.
+    `labels` ({track id: label}) replaces the labels made from `taken`.
     """
     fields = {}
     for slot in event.slots:
@@ -46,7 +49,7 @@ def with_track_fields(form_class: type[BaseForm], event: Event, locale: str, tak
             title = track.local("title", locale)
             if seats_left(track.capacity, taken.get(track.id, 0)) == 0:
                 title = f"{title} ({_l('full: waiting list')})"
-            choices.append((track.id, title))
+            choices.append((track.id, labels[track.id] if labels else title))
         fields[f"slot_{slot.id}"] = RadioField(
             slot.local("title", locale), choices=choices, coerce=int,
             validators=[InputRequired(_l("Choose one working group for this time block."))],

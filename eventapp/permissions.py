@@ -1,7 +1,7 @@
 """Who may do what, asked in one place: `can(user, action, event, track)`.
 
-Administrators (the secretariat) and organisers may do everything on every event; what
-only administrators may do (make someone an administrator) is checked by the user service.
+Administrators (the secretariat) and organisers may do everything on every event. Accounts
+follow one rule, `may_manage_user`: organisers manage every account but administrators'.
 A partner acts only on the events its organisation co-hosts, and only while it does.
 A facilitator acts only on the tracks they host. Views call `require(...)`, which answers
 403; an object of another event is never found in the first place (404).
@@ -16,7 +16,7 @@ from .models import Event, Track, User, UserRole
 STAFF = (UserRole.ADMIN, UserRole.ORGANISER)
 # On an event its organisation co-hosts, a partner may:
 PARTNER_ACTIONS = {
-    "view_event", "view_registrations", "checkin", "edit_track_details", "edit_summary",
+    "view_event", "view_registrations", "checkin", "edit_track_details", "edit_summary", "view_failed_mail",
 }
 # On a track they host, a facilitator may:
 FACILITATOR_ACTIONS = {"view_event", "view_track_people", "edit_summary"}
@@ -39,6 +39,23 @@ def can(user: User, action: str, event: Event | None = None, track: Track | None
 
 def co_hosts(user: User, event: Event) -> bool:
     return user.organisation_id is not None and any(o.id == user.organisation_id for o in event.co_hosts)
+
+
+def may_manage_user(actor: User, person: User | None = None, role: UserRole | None = None) -> bool:
+    """Staff manage accounts; only an administrator acts on an administrator or makes one.
+
+    Every action on an account (open, change, switch off, sign out everywhere, invite) asks this.
+    """
+    if not can(actor, "manage_users"):
+        return False
+    touches_admin = (person is not None and person.role is UserRole.ADMIN) or role is UserRole.ADMIN
+    return not touches_admin or actor.role is UserRole.ADMIN
+
+
+def require_user_management(person: User | None = None, role: UserRole | None = None) -> None:
+    """Stop the request with 403 unless the signed-in user may manage this account (or give this role)."""
+    if not may_manage_user(current_user, person, role):
+        abort(403)
 
 
 def require(action: str, event: Event | None = None, track: Track | None = None) -> None:

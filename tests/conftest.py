@@ -159,23 +159,39 @@ def login(client, make):
 
 
 class CollectingHandler:
-    """An aiosmtpd handler that keeps every message it accepts, parsed."""
+    """An aiosmtpd handler that keeps every message it accepts, parsed and as received.
+
+    `refuse` maps a recipient address to the reply its RCPT TO gets (e.g. "550 No such user").
+    """
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if envelope.smtp_utf8:  # headers in UTF-8, which the parser reads only from text
+            message = email.message_from_string(envelope.original_content.decode(), policy=email.policy.default)
+        else:
+            message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)
+        self.raw.append(envelope.original_content)
         return "250 Message accepted for delivery"
 
 
 class SMTPServer:
     """A real SMTP server on loopback that can be stopped and started again on the same port."""
 
-    def __init__(self):
+    def __init__(self, smtputf8: bool = False):
         self.handler = CollectingHandler()
+        self.smtputf8 = smtputf8
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -185,8 +201,12 @@ class SMTPServer:
     def messages(self):
         return self.handler.messages
 
+    @property
+    def raw(self):
+        return self.handler.raw
+
     def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
 
     def stop(self):
@@ -204,17 +224,38 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(app, smtp_server, database_url, tmp_path):
-    """The app sending real mail to `smtp_server` (same database as `app`, whose tables it empties)."""
+def smtputf8_server():
+    """An SMTP server that offers SMTPUTF8 (addresses with non-ASCII letters before the @)."""
+    server = SMTPServer(smtputf8=True)
+    server.start()
+    yield server
+    server.stop()
 
+
+def sending_app(database_url: str, port: int, folder):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_SERVER = "127.0.0.1"
-        MAIL_PORT = smtp_server.port
+        MAIL_PORT = port
         MAIL_SUPPRESS_SEND = False
-        MAIL_FOLDER = str(tmp_path / "mail")
+        MAIL_FOLDER = str(folder)
 
-    mailing = create_app(Config)
+    return create_app(Config)
+
+
+@pytest.fixture
+def mail_app(app, smtp_server, database_url, tmp_path):
+    """The app sending real mail to `smtp_server` (same database as `app`, whose tables it empties)."""
+    mailing = sending_app(database_url, smtp_server.port, tmp_path / "mail")
+    yield mailing
+    with mailing.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def smtputf8_mail_app(app, smtputf8_server, database_url, tmp_path):
+    """The app sending real mail to `smtputf8_server`."""
+    mailing = sending_app(database_url, smtputf8_server.port, tmp_path / "mail")
     yield mailing
     with mailing.app_context():
         db.engine.dispose()

@@ -44,14 +44,21 @@ def delegation_form(track, suggestions, formdata=None) -> DelegationForm:
 
 
 def board(event, forms=None):
+    """Before the event, what is planned and what to do; after it, who came."""
     now = utcnow()
+    if now >= event.ends_at:
+        return render_template(
+            "admin/coverage.html", event=event, actual=coverage.actual_coverage(db.session, event, now), now=now,
+            with_check_ins=coverage.has_check_ins(db.session, event),
+        )
     entries = coverage.event_coverage(db.session, event, now)
-    suggestions = {e.track.id: delegation.suggest_institutions(db.session, e.track) for e in entries}
+    requests_closed = delegation.requests_closed_reason(event, now)
     forms = forms or {}
-    for entry in entries:
-        forms.setdefault(entry.track.id, delegation_form(entry.track, suggestions[entry.track.id]))
+    if not requests_closed:
+        for entry in entries:
+            forms.setdefault(entry.track.id, delegation_form(entry.track, delegation.suggest_institutions(db.session, entry.track)))
     return render_template(
-        "admin/coverage.html", event=event, entries=entries, suggestions=suggestions, forms=forms, now=now,
+        "admin/coverage.html", event=event, entries=entries, forms=forms, now=now, requests_closed=requests_closed,
         release_at=coverage.holds.release_moment(event), Coverage=coverage.Coverage,
     )
 
@@ -65,6 +72,10 @@ def coverage_board(slug: str):
 def delegation_send(slug: str, track_id: int):
     event = get_event(slug, "manage_coverage")
     track = get_track(event, track_id)
+    closed = delegation.requests_closed_reason(event, utcnow())
+    if closed:
+        flash(closed, "error")
+        return redirect(url_for("admin.coverage_board", slug=event.slug))
     form = delegation_form(track, delegation.suggest_institutions(db.session, track), formdata=request.form)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)

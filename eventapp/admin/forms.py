@@ -16,7 +16,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..formatting import RIGA
 from ..forms import BaseForm
-from ..models import EventKind
+from ..models import EventKind, Organisation
 
 KIND_LABELS = {
     EventKind.REGIONAL_SESSION: _l("Regional visiting session"),
@@ -41,17 +41,25 @@ class RigaDateTimeField(DateTimeLocalField):
         return self.data.replace(tzinfo=RIGA) if self.data else None
 
 
+def organisation_id(value) -> int:
+    """A choice of organisation: its id as the form sends it, or taken from the organisation itself."""
+    return value.id if isinstance(value, Organisation) else int(value)
+
+
 def _values(form: BaseForm, names: tuple[str, ...]) -> dict:
     values = {}
     for name in names:
         field = getattr(form, name)
         value = field.aware if isinstance(field, RigaDateTimeField) else field.data
-        values[name] = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()  # browsers send a textarea's lines with CRLF
+        values[name] = value
     return values
 
 
 class EventForm(BaseForm):
-    kind = SelectField(_l("Type"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    # Coerced to the enum, so that the stored kind (from `obj`) is the option shown as selected.
+    kind = SelectField(_l("Type"), choices=[(k.value, label) for k, label in KIND_LABELS.items()], coerce=EventKind)
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=20000)])
@@ -76,7 +84,7 @@ class EventForm(BaseForm):
         _l("Remote connection link (shown only to registered people)"),
         validators=[Optional(), URL(require_tld=False), Length(max=500)],
     )
-    co_hosts = SelectMultipleField(_l("Co-hosting organisations"), coerce=int, validators=[Optional()])
+    co_hosts = SelectMultipleField(_l("Co-hosting organisations"), coerce=organisation_id, validators=[Optional()])
 
     FIELDS = (
         "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
@@ -85,7 +93,7 @@ class EventForm(BaseForm):
     )
 
     def values(self) -> dict:
-        return _values(self, self.FIELDS) | {"kind": EventKind(self.kind.data)}
+        return _values(self, self.FIELDS) | {"kind": self.kind.data}
 
 
 class SlotForm(BaseForm):

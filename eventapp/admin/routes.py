@@ -1,5 +1,5 @@
 """The organisers' pages: events, their time blocks and tracks."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -49,13 +49,13 @@ def show_error(form, error: DomainError) -> None:
         flash(str(error.message), "error")
 
 
-def co_host_choices() -> list[tuple[int, str]]:
-    return [
-        (org.id, org.name)
-        for org in db.session.scalars(
-            select(Organisation).where(Organisation.sector != Sector.STATE_ADMINISTRATION).order_by(Organisation.name)
-        )
-    ]
+def co_host_choices(current: list[Organisation] = ()) -> list[tuple[int, str]]:
+    """Organisations that may co-host, and those that already do (so that saving keeps them)."""
+    kept = [org.id for org in current]
+    query = select(Organisation).where(
+        (Organisation.sector != Sector.STATE_ADMINISTRATION) | Organisation.id.in_(kept)
+    ).order_by(Organisation.name)
+    return [(org.id, org.name) for org in db.session.scalars(query)]
 
 
 def chosen_co_hosts(form: EventForm) -> list[Organisation]:
@@ -110,8 +110,8 @@ def event_detail(slug: str):
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 def event_edit(slug: str):
     event = get_event(slug, "edit_event")
-    form = EventForm(obj=event, kind=event.kind.value, co_hosts=[o.id for o in event.co_hosts])
-    form.co_hosts.choices = co_host_choices()
+    form = EventForm(obj=event)
+    form.co_hosts.choices = co_host_choices(event.co_hosts)
     if form.validate_on_submit():
         try:
             events.update_event(db.session, current_user, event, form.values(), chosen_co_hosts(form))
@@ -197,8 +197,6 @@ def track_form(slug: str, slot_id: int | None = None, track_id: int | None = Non
     if full:
         form = TrackForm(obj=track) if track else TrackForm(state_admin_minimum=events.default_state_admin_minimum(event))
         form.facilitator_id.choices = facilitator_choices()
-        if track and request.method == "GET":
-            form.facilitator_id.data = track.facilitator_id or 0
     else:
         form = TrackDetailsForm(obj=track)
     if form.validate_on_submit():
@@ -253,4 +251,4 @@ def track_delete(slug: str, track_id: int):
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
 
-from . import audit, badges, coverage, registrations, summaries, users  # noqa: E402,F401  (their routes join this blueprint)
+from . import audit, badges, coverage, outbox, registrations, summaries, users  # noqa: E402,F401  (their routes join this blueprint)

@@ -1,7 +1,7 @@
 """Summaries of tracks and World Café tables: writing, files and their versions, publishing.
 
-The facilitator of the track, a partner of a co-hosting organisation and the organisers write
-and upload (`edit_summary`); only organisers publish (`publish_summary`).
+The facilitator of the track, a partner of a co-hosting organisation and the organisers write,
+upload and withdraw files (`edit_summary`); only organisers publish (`publish_summary`).
 """
 from types import SimpleNamespace
 
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..downloads import summary_file_response
@@ -41,6 +41,18 @@ class SummaryForm(BaseForm):
 class SummaryFileForm(BaseForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("File"))
+    replaces = SelectField(_l("Replaces"), choices=[], default="")
+
+    def offer(self, summary) -> None:
+        """A new file, or a new version of one of the summary's current files."""
+        self.replaces.choices = [("", _("Nothing: this is a new file"))] + [
+            (str(file.document_id), _("%(title)s (version %(version)d, %(name)s)", title=file.title,
+                                      version=file.version, name=file.original_name))
+            for file in (summaries.current_files(summary) if summary else [])
+        ]
+
+    def replaced_document(self) -> int | None:
+        return int(self.replaces.data) if self.replaces.data else None
 
 
 def editable_track(slug: str, track_id: int):
@@ -56,6 +68,7 @@ def summary_edit(slug: str, track_id: int):
     summary = summaries.summary_for(db.session, track)
     text_form = SummaryForm(obj=summary)
     file_form = SummaryFileForm()
+    file_form.offer(summary)
     preview, status = None, 200
     action = request.form.get("action")
     if request.method == "POST" and action == "upload":
@@ -93,7 +106,7 @@ def upload_file(track, form: SummaryFileForm) -> bool:
     try:
         result = summaries.add_file(
             db.session, current_user, track, form.title.data or "", upload.filename, upload.read(),
-            current_app.config["UPLOAD_FOLDER"], utcnow(),
+            current_app.config["UPLOAD_FOLDER"], utcnow(), replaces=form.replaced_document(),
         )
     except DomainError as error:
         db.session.rollback()
@@ -104,7 +117,7 @@ def upload_file(track, form: SummaryFileForm) -> bool:
         flash(_("“%(title)s” was uploaded as version %(version)d.", title=result.file.title,
                 version=result.file.version), "success")
     else:
-        flash(_("This file is already the latest version of “%(title)s”: nothing was added.",
+        flash(_("This file is already the current version of “%(title)s”: nothing was added.",
                 title=result.file.title), "info")
     if result.went_draft:
         flash(_("The summary is a draft again until an organiser publishes it."), "info")
@@ -140,7 +153,7 @@ def summary_list(slug: str):
         "admin/summaries.html", event=event, by_track=by_track, confirm=ConfirmForm(),
         may_publish=can(current_user, "publish_summary", event),
         any_published=any(s.status is SummaryStatus.PUBLISHED for s in by_track.values()),
-        latest_files=summaries.latest_files,
+        current_files=summaries.current_files,
     )
 
 
@@ -148,8 +161,35 @@ def summary_list(slug: str):
 def summary_file_private(slug: str, track_id: int, file_id: int):
     """Any version of a file, draft or published, for those who may edit the summary."""
     event, track = editable_track(slug, track_id)
-    file = summaries.event_file(db.session, event, file_id, published_only=False)
+    file = summaries.event_file(db.session, event, file_id)
     if file is None or file.summary.track_id != track.id:
         abort(404)
     return summary_file_response(file, private=True)
+
+
+@bp.post("/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>/withdraw")
+def summary_file_withdraw(slug: str, track_id: int, file_id: int):
+    """Take a version (`scope=version`) or the whole file (`scope=file`) off the public page and the pack."""
+    event, track = editable_track(slug, track_id)
+    scope = request.form.get("scope")
+    if not ConfirmForm().validate_on_submit() or scope not in ("version", "file"):
+        abort(400)
+    file = summaries.event_file(db.session, event, file_id)
+    if file is None or file.summary.track_id != track.id:
+        abort(404)
+    try:
+        result = summaries.withdraw(db.session, current_user, track, file_id, scope == "file", utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if result.current is None:
+            flash(_("The file was withdrawn: it is no longer public."), "success")
+        else:
+            flash(_("The version was withdrawn; version %(version)d is the current one.",
+                    version=result.current.version), "success")
+        if result.went_draft:
+            flash(_("The summary is a draft again until an organiser publishes it."), "info")
+    return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id) + "#files")
 

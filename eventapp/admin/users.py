@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length
 from ..extensions import db
 from ..forms import BaseForm
 from ..models import Organisation, Sector, User, UserRole
-from ..permissions import require
+from ..permissions import may_manage_user, require_user_management
 from ..services import users
 from ..services.exceptions import DomainError
 from .forms import ConfirmForm
@@ -25,7 +25,10 @@ ROLE_LABELS = {
 
 
 class UserForm(BaseForm):
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    # Coerced to the enum, so that the stored role (from `obj`) is the option shown as selected.
+    role = SelectField(
+        _l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()], coerce=UserRole
+    )
     organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int)
     active = BooleanField(_l("Can sign in"), default=True)
 
@@ -35,8 +38,11 @@ class InviteForm(UserForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    query = select(Organisation).where(Organisation.sector != Sector.STATE_ADMINISTRATION).order_by(Organisation.name)
+def organisation_choices(current: int | None = None) -> list[tuple[int, str]]:
+    """Organisations a partner may belong to, and the one the user already has (so that saving keeps it)."""
+    query = select(Organisation).where(
+        (Organisation.sector != Sector.STATE_ADMINISTRATION) | (Organisation.id == current)
+    ).order_by(Organisation.name)
     return [(0, "—")] + [(org.id, org.name) for org in db.session.scalars(query)]
 
 
@@ -46,12 +52,12 @@ def chosen_organisation(form: UserForm) -> Organisation | None:
 
 @bp.route("/users", methods=["GET", "POST"])
 def user_list():
-    require("manage_users")
+    require_user_management()
     form = InviteForm()
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
         try:
-            users.invite_user(db.session, current_user, form.email.data, form.name.data, UserRole(form.role.data),
+            users.invite_user(db.session, current_user, form.email.data, form.name.data, form.role.data,
                               chosen_organisation(form))
         except DomainError as error:
             db.session.rollback()
@@ -61,20 +67,22 @@ def user_list():
             flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin.user_list"))
     people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return render_template("admin/users.html", people=people, form=form, role_labels=ROLE_LABELS, confirm=ConfirmForm())
+    return render_template(
+        "admin/users.html", people=people, form=form, role_labels=ROLE_LABELS, confirm=ConfirmForm(),
+        may_manage=may_manage_user,
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
-    require("manage_users")
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user, role=user.role.value, organisation_id=user.organisation_id or 0)
-    form.organisation_id.choices = organisation_choices()
+    require_user_management(user)
+    form = UserForm(obj=user)
+    form.organisation_id.choices = organisation_choices(user.organisation_id)
     if form.validate_on_submit():
-        if UserRole.ADMIN in (user.role, UserRole(form.role.data)) and current_user.role is not UserRole.ADMIN:
-            abort(403)
+        require_user_management(user, form.role.data)
         try:
-            users.update_user(db.session, current_user, user, UserRole(form.role.data), chosen_organisation(form),
+            users.update_user(db.session, current_user, user, form.role.data, chosen_organisation(form),
                               form.active.data)
         except DomainError as error:
             db.session.rollback()
@@ -88,8 +96,8 @@ def user_edit(user_id: int):
 
 @bp.post("/users/<int:user_id>/sign-out")
 def user_sign_out(user_id: int):
-    require("manage_users")
     user = db.session.get(User, user_id) or abort(404)
+    require_user_management(user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     users.sign_out_everywhere(db.session, current_user, user)

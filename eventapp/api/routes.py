@@ -1,14 +1,21 @@
 """The check-in API, JSON in and out, called by the check-in page (`static/js/checkin.js`).
 
-    POST /api/checkin                        {"event", "code" | "registration_id", "scan_id", "scanned_at", "track_id"}
+    POST /api/checkin                        {"event", "code" | "registration_id", "scan_id", "scanned_at",
+                                              "track_id", "seat" (true: seat a waiting person, if free)}
     POST /api/checkin/undo                   {"event", "scan_id"}
-    GET  /api/events/<slug>/checkin-list     what a device needs to answer scans offline
+    GET  /api/events/<slug>/checkin-list     what a device needs to answer scans offline, and until when
 
 Who calls: a signed-in user allowed to check people in at the event, whose page sends the
 CSRF token in the `X-CSRFToken` header; or a device with a check-in link, which sends the
 link's secret in the `X-Checkin-Link` header (no cookie is involved, so no other site can
 make a browser send it: no CSRF token is needed). Every answer is JSON, errors included.
+
+Who calls is asked before the body is read; a body is at most `BODY_LIMIT` bytes (a scan is a
+few hundred; the page sends its queue one scan at a time), parsed in one place (`json_body`).
+A link that was revoked or has expired, and the list after the event, answer 410 with a
+`reason`, on which the page forgets the list it kept.
 """
+import json
 import re
 from datetime import datetime, timezone
 
@@ -23,26 +30,31 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from wtforms import ValidationError
 
 from ..extensions import csrf, db
-from ..models import Event, Track, utcnow
+from ..models import CheckInLink, Event, Track, utcnow
 from ..permissions import can
 from ..services import arrivals, checkin
 from ..services.exceptions import DomainError
+from ..services.walk_in import NoSeat, seat_at_door
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # checked in `caller` for session callers; link callers carry a header instead
 LINK_HEADER = "X-Checkin-Link"
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,120}")  # nothing else reaches the database (PostgreSQL refuses a NUL)
+BODY_LIMIT = 16 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, reason: str | None = None):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.reason = status, message, reason
 
 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
-    return jsonify(error=error.status, message=error.message), error.status
+    body = {"error": error.status, "message": error.message}
+    if error.reason:
+        body["reason"] = error.reason
+    return jsonify(body), error.status
 
 
 @bp.errorhandler(HTTPException)
@@ -55,39 +67,84 @@ def server_error(error: InternalServerError):
     return jsonify(error=500, message=_("Something went wrong on our side")), 500
 
 
-def caller(slug) -> tuple[Event, checkin.Scanner]:
-    """The event named in the request, and who is scanning there; ApiError when they may not."""
+def link_gone(reason: str) -> ApiError:
+    if reason == "revoked":
+        message = _("The organisers have revoked this check-in link: "
+                    "this device no longer keeps the list of participants.")
+    elif reason == "expired":
+        message = _("This check-in link has expired: this device no longer keeps the list of participants.")
+    else:
+        message = _("The event is over: this device no longer keeps the list of participants.")
+    return ApiError(410, message, reason)
+
+
+def identify() -> tuple[CheckInLink | None, Event | None]:
+    """Who calls, asked before anything of the body is read: a working check-in link and its event,
+    or (None, None) for a signed-in user whose page sent its CSRF token; ApiError otherwise."""
     secret = request.headers.get(LINK_HEADER)
-    well_formed = isinstance(slug, str) and SLUG.fullmatch(slug)
     if secret:
         link, event = checkin.find_link_and_event(db.session, secret)
-        if link is None or not checkin.is_valid(link, utcnow()):
-            raise ApiError(403, _("This check-in link is not valid any more."))
-        if event.slug != slug:
-            raise ApiError(403, _("This check-in link is for another event."))
-        return event, checkin.Scanner(link=link)
+        if link is None:
+            raise ApiError(403, _("There is no such check-in link."), "unknown")
+        refusal = checkin.link_refusal(link, utcnow())
+        if refusal:
+            raise link_gone(refusal)
+        return link, event
     if not current_user.is_authenticated:
         raise ApiError(401, _("Sign in, or open a check-in link."))
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) if well_formed else None
-    if event is None:
-        raise ApiError(404, _("There is no such event."))
-    if not can(current_user, "checkin", event):
-        raise ApiError(403, _("You may not check people in at this event."))
     if request.method == "POST":
         try:
             validate_csrf(request.headers.get("X-CSRFToken"))
         except ValidationError:
             raise ApiError(400, _("The page has expired: reload it.")) from None
+    return None, None
+
+
+def caller(slug, link: CheckInLink | None, link_event: Event | None) -> tuple[Event, checkin.Scanner]:
+    """The event named in the request, and who is scanning there; ApiError when they may not."""
+    if link is not None:
+        if link_event.slug != slug:
+            raise ApiError(403, _("This check-in link is for another event."))
+        return link_event, checkin.Scanner(link=link)
+    well_formed = isinstance(slug, str) and SLUG.fullmatch(slug)
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) if well_formed else None
+    if event is None:
+        raise ApiError(404, _("There is no such event."))
+    if not can(current_user, "checkin", event):
+        raise ApiError(403, _("You may not check people in at this event."))
     return event, checkin.Scanner(user=current_user._get_current_object())
 
 
+def _refuse_constant(name: str):
+    raise ValueError(name)  # NaN and Infinity are not JSON
+
+
 def json_body() -> dict:
-    payload = request.get_json(silent=True)
+    """The request's JSON object, read once and at most BODY_LIMIT bytes; ApiError for anything else."""
+    if request.mimetype != "application/json":
+        raise ApiError(400, _("Send JSON, with the content type application/json."))
+    if (request.content_length or 0) > BODY_LIMIT:
+        raise ApiError(413, _("The request is too large."))
+    raw = request.stream.read(BODY_LIMIT + 1)
+    if len(raw) > BODY_LIMIT:
+        raise ApiError(413, _("The request is too large."))
+    try:
+        payload = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, too deep, a number too long
+        raise ApiError(400, _("The request is not valid JSON.")) from None
     if not isinstance(payload, dict):
         raise ApiError(400, _("Send a JSON object."))
     if not isinstance(payload.get("event"), str):
         raise ApiError(400, _("Name the event: “event” is its slug."))
     return payload
+
+
+def scan_request() -> tuple[dict, Event, checkin.Scanner]:
+    """A POST's body, event and scanner, in this order of asking: who, then what."""
+    link, link_event = identify()
+    payload = json_body()
+    event, scanner = caller(payload["event"], link, link_event)
+    return payload, event, scanner
 
 
 def parse_time(value) -> datetime | None:
@@ -123,9 +180,11 @@ def event_track(event: Event, track_id: int | None) -> Track | None:
 
 @bp.post("/checkin", endpoint="checkin")
 def checkin_scan():
-    payload = json_body()
-    event, scanner = caller(payload.get("event"))
+    payload, event, scanner = scan_request()
     code, registration_id = payload.get("code"), optional_id(payload, "registration_id")
+    seat = payload.get("seat") is True
+    if seat and registration_id is None:
+        raise ApiError(400, _("Name the person to seat: “registration_id”."))
     if registration_id is None and not isinstance(code, str):
         raise ApiError(400, _("The scan has no code."))
     if not isinstance(payload.get("scan_id"), str):
@@ -133,12 +192,19 @@ def checkin_scan():
     scanned_at = parse_time(payload.get("scanned_at"))
     track = event_track(event, optional_id(payload, "track_id"))
     try:
-        result = checkin.check_in(
-            db.session, event, scanner, utcnow(), scan_id=payload["scan_id"], code=code,
-            registration_id=registration_id, scanned_at=scanned_at, track=track,
-        )
+        if seat:
+            result = seat_at_door(db.session, event, scanner, utcnow(), scan_id=payload["scan_id"],
+                                  registration_id=registration_id, track=track)
+        else:
+            result = checkin.check_in(
+                db.session, event, scanner, utcnow(), scan_id=payload["scan_id"], code=code,
+                registration_id=registration_id, scanned_at=scanned_at, track=track,
+            )
         body = checkin.answer(result, get_locale().language)
         db.session.commit()
+    except NoSeat as error:
+        db.session.rollback()
+        raise ApiError(409, str(error.message), error.reason) from None
     except DomainError as error:
         db.session.rollback()
         raise ApiError(400, str(error.message)) from None
@@ -150,8 +216,7 @@ def checkin_scan():
 
 @bp.post("/checkin/undo")
 def checkin_undo():
-    payload = json_body()
-    event, scanner = caller(payload.get("event"))
+    payload, event, scanner = scan_request()
     try:
         arrival = checkin.undo_check_in(db.session, event, scanner, payload.get("scan_id"), utcnow())
         body = {"undone": True, "scan_id": arrival.scan_id,
@@ -165,7 +230,16 @@ def checkin_undo():
 
 @bp.get("/events/<slug>/checkin-list")
 def checkin_list(slug: str):
-    event, _scanner = caller(slug)
-    response = jsonify(arrivals.checkin_list(db.session, event, get_locale().language, utcnow()))
+    link, link_event = identify()
+    event, _scanner = caller(slug, link, link_event)
+    now = utcnow()
+    keep_until = checkin.door_closes_at(event.ends_at)
+    if link is not None:
+        keep_until = min(keep_until, link.valid_until)
+    if now >= keep_until:
+        raise link_gone("event_over")
+    body = arrivals.checkin_list(db.session, event, get_locale().language, now)
+    body["keep_until"] = keep_until.isoformat()
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response

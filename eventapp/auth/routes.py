@@ -2,10 +2,9 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..models import User, utcnow
+from ..models import utcnow
 from ..navigation import safe_next_url
 from ..services import users
 from ..services.exceptions import DomainError
@@ -18,15 +17,31 @@ def sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def account_limit() -> str:
+    return current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"]
+
+
+def account_tried() -> str:
+    """The account an attempt is about, however its address is typed: guesses spread over many
+    client addresses still count against it."""
+    return "account:" + users.normalise_email(request.form.get("email", ""))[:254]
+
+
+# Counted per client address and per account; a limit reached answers 429 (errors/error.html).
+limit_sign_in = limiter.limit(sign_in_limit, methods=["POST"])
+limit_account = limiter.limit(account_limit, key_func=account_tried, methods=["POST"])
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
+@limit_sign_in
+@limit_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = users.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
             form.password.errors.append(_("Wrong email or password."))
         else:
             login_user(user, remember=form.remember.data)
@@ -39,13 +54,16 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    users.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
+@limit_sign_in
+@limit_account
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -4,12 +4,16 @@ Every page of the door has two addresses: under /admin/events/<slug>/checkin for
 organisers and partners, and under /checkin/<secret> for a device holding a check-in link
 (no account: one event, check-in only, until the link expires or is revoked). The scanning
 itself goes through the `api` blueprint, which the page calls.
+
+The page after a walk-in is reached only through the signed ticket in its address, which the
+device that registered the walk-in was sent to: other registrations are not shown there.
 """
 import base64
 from datetime import datetime
+from uuid import uuid4
 
 import qrcode
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,9 +26,16 @@ from ..formatting import RIGA, to_riga
 from ..forms import BaseForm, show_on_field
 from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
 from ..permissions import event_for
-from ..services import arrivals, badges, checkin
+from ..services import arrivals, badges, checkin, seating
 from ..services.exceptions import DomainError
-from ..services.walk_in import WalkInData, register_walk_in
+from ..services.walk_in import (
+    AlreadyWaiting,
+    WalkInData,
+    read_walk_in_ticket,
+    register_walk_in,
+    seat_at_door,
+    walk_in_ticket,
+)
 from ..urls import public_url
 from .forms import CheckInLinkForm, chosen_tracks, walk_in_form
 
@@ -42,7 +53,8 @@ def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, 
         if link is None:
             abort(Response(render_template("checkin/link_invalid.html", link=None), 404))
         if not checkin.is_valid(link, utcnow()):
-            abort(Response(render_template("checkin/link_invalid.html", link=link), 403))
+            event = db.session.get(Event, link.event_id)
+            abort(Response(render_template("checkin/link_invalid.html", link=link, event=event), 403))
         return db.session.get(Event, link.event_id), checkin.Scanner(link=link), link
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
@@ -52,6 +64,12 @@ def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, 
 def door_args(event: Event, link: CheckInLink | None) -> dict:
     """What `url_for` needs for the door's pages at the address in use."""
     return {"secret": link.secret} if link else {"slug": event.slug}
+
+
+def keep_until(event: Event, link: CheckInLink | None) -> datetime:
+    """Until when a device may keep the event's list of participants (`api.checkin_list` says the same)."""
+    closes = checkin.door_closes_at(event.ends_at)
+    return min(closes, link.valid_until) if link else closes
 
 
 def get_registration(event: Event, registration_id: int) -> Registration:
@@ -78,9 +96,11 @@ def page(slug: str | None = None, secret: str | None = None):
         "badgeUrl": url_for("checkin.badge", registration_id=0, **door_args(event, link)),
         "vendorUrl": url_for("static", filename="vendor/jsQR.js"),
         "locale": locale,
+        "keepUntil": keep_until(event, link).isoformat(),
     }
     return render_template(
         "checkin/page.html", event=event, link=link, settings=settings, door=door_args(event, link),
+        keep_until=keep_until(event, link),
         counts=arrivals.arrival_counts(db.session, event), sector_labels=badges.SECTOR_LABELS,
         state_administration=Sector.STATE_ADMINISTRATION,
     )
@@ -100,20 +120,63 @@ def walk_in(slug: str | None = None, secret: str | None = None):
         )
         try:
             registration = register_walk_in(db.session, event, data, scanner, utcnow())
+        except AlreadyWaiting as waiting:
+            registration_id = waiting.registration.id
+            db.session.rollback()
+            return waiting_page(event, link, get_registration(event, registration_id))
         except DomainError as error:
             db.session.rollback()
             if not show_on_field(form, error):
                 flash(str(error.message), "error")
         else:
             db.session.commit()
-            return redirect(url_for("checkin.walk_in_done", registration_id=registration.id, **door_args(event, link)))
+            return redirect_to_done(event, link, registration)
     return render_template("checkin/walk_in.html", event=event, link=link, form=form, door=door_args(event, link))
 
 
-@bp.get("/admin/events/<slug>/checkin/walk-in/<int:registration_id>", endpoint="walk_in_done")
-@bp.get("/checkin/<secret>/walk-in/<int:registration_id>", endpoint="walk_in_done")
-def walk_in_done(registration_id: int, slug: str | None = None, secret: str | None = None):
+def redirect_to_done(event: Event, link: CheckInLink | None, registration: Registration):
+    ticket = walk_in_ticket(current_app.secret_key, registration)
+    return redirect(url_for("checkin.walk_in_done", ticket=ticket, **door_args(event, link)))
+
+
+def waiting_page(event: Event, link: CheckInLink | None, registration: Registration, status: int = 200):
+    """Someone on the waiting list at the door: their number, and the seat when one is free for them."""
+    refusal = None
+    if registration.status is RegistrationStatus.WAITLISTED:
+        refusal = seating.door_seat_refusal(db.session, event, registration, utcnow())
+    return render_template(
+        "checkin/walk_in_waiting.html", event=event, link=link, door=door_args(event, link),
+        registration=registration, waiting=seating.event_queue_position(db.session, registration),
+        offer=checkin.seat_offer(refusal), confirm=BaseForm(),
+    ), status
+
+
+@bp.post("/admin/events/<slug>/checkin/seat/<int:registration_id>", endpoint="seat")
+@bp.post("/checkin/<secret>/seat/<int:registration_id>", endpoint="seat")
+def seat(registration_id: int, slug: str | None = None, secret: str | None = None):
+    """Seat someone waiting who came to the door, and check them in, when a seat is free for them."""
+    event, scanner, link = door(slug, secret)
+    registration = get_registration(event, registration_id)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    try:
+        seat_at_door(db.session, event, scanner, utcnow(), scan_id=f"door-seat-{uuid4().hex}",
+                     registration_id=registration.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return waiting_page(event, link, get_registration(event, registration_id), 409)
+    db.session.commit()
+    return redirect_to_done(event, link, registration)
+
+
+@bp.get("/admin/events/<slug>/checkin/walk-in/<ticket>", endpoint="walk_in_done")
+@bp.get("/checkin/<secret>/walk-in/<ticket>", endpoint="walk_in_done")
+def walk_in_done(ticket: str, slug: str | None = None, secret: str | None = None):
     event, _scanner, link = door(slug, secret)
+    registration_id = read_walk_in_ticket(current_app.secret_key, ticket, event.id)
+    if registration_id is None:
+        abort(404)
     registration = get_registration(event, registration_id)
     return render_template("checkin/walk_in_done.html", event=event, link=link, registration=registration,
                            door=door_args(event, link))
@@ -148,8 +211,7 @@ def qr_data_uri(text: str) -> str:
 def default_valid_until(event: Event) -> datetime:
     """The end of the event's last day, in Riga: a volunteer is not cut off mid-evening; the
     organiser can always revoke the link earlier."""
-    end = to_riga(event.ends_at)
-    return max(end, end.replace(hour=23, minute=59, second=0, microsecond=0))
+    return to_riga(checkin.door_closes_at(event.ends_at))
 
 
 @bp.route("/admin/events/<slug>/checkin-links", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from .organisation import Organisation, Sector
 from .outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from .registration import AttendanceMode, Registration, RegistrationStatus, TrackChoice
 from .reminder import SentReminder
-from .summary import Summary, SummaryFile, SummaryStatus
+from .summary import Summary, SummaryDocument, SummaryFile, SummaryStatus
 from .types import utcnow
 from .user import User, UserRole
 
@@ -15,6 +15,6 @@ __all__ = [
     "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
     "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "Organisation",
     "OutboxAttachment", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationStatus",
-    "Sector", "SentReminder", "Slot", "Summary", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
+    "Sector", "SentReminder", "Slot", "Summary", "SummaryDocument", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
     "UserRole", "utcnow",
 ]

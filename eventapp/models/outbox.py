@@ -11,7 +11,7 @@ from .types import UTCDateTime, str_enum, utcnow
 class OutboxStatus(enum.Enum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
+    FAILED = "failed"  # gave up: after the last retry, or at once when no retry can help
 
 
 class OutboxMessage(db.Model):
@@ -26,6 +26,8 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL"), index=True
     )
+    # The event the message is about, so that its organisers see what could not be sent.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING, index=True
     )
@@ -34,8 +36,10 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registration: Mapped["Registration | None"] = relationship()  # noqa: F821
+    event: Mapped["Event | None"] = relationship()  # noqa: F821
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
     )

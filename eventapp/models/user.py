@@ -1,5 +1,7 @@
 import enum
+import secrets
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -38,9 +40,7 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        # scrypt unless configured otherwise (the tests use a cheap method to stay fast).
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_method())
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -58,3 +58,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+def password_method() -> str:
+    """scrypt unless configured otherwise (the tests use a cheap method to stay fast)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+
+
+@lru_cache(maxsize=4)
+def _stand_in_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether `password` signs this user in. Without such a user (unknown, switched off, invited),
+    a stand-in hash of the same method is checked, so that the time of the answer does not tell
+    which addresses have accounts."""
+    usable = user is not None and user.active and bool(user.password_hash)
+    stored = user.password_hash if usable else _stand_in_hash(password_method())
+    return check_password_hash(stored, password) and usable

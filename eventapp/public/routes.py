@@ -1,8 +1,9 @@
 """What a visitor sees: the events and the language switch."""
+import io
 from datetime import datetime
 
 from flask import (
-    Blueprint, Response, abort, current_app, redirect, render_template, request, session,
+    Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, session,
 )
 from flask_babel import get_locale
 
@@ -10,7 +11,7 @@ from ..downloads import summary_file_response
 from ..extensions import db
 from ..models import EventKind, utcnow
 from ..navigation import safe_next_url
-from ..services import calendar, events, seats, summaries, summary_document, uploads
+from ..services import calendar, events, holds, summaries, summary_document, uploads
 from ..urls import public_url
 from ..services.registration import registration_closed_reason
 
@@ -29,21 +30,20 @@ def event(slug: str):
     if found is None:
         abort(404)
     now = utcnow()
-    taken = seats.taken_seats_by_track(db.session, found)
     return render_template(
-        "public/event.html", event=found, taken=taken, seats_left=seats.seats_left, now=now,
+        "public/event.html", event=found, track_seats=holds.track_seats(db.session, found, now), now=now,
         registration_closed=registration_closed_reason(found, now),
         google_calendar_link=calendar.google_calendar_link(found, get_locale().language),
         published_summaries=summaries.published_summaries(db.session, found),
-        latest_files=summaries.latest_files, file_kinds=uploads.KINDS, human_size=uploads.human_size,
+        current_files=summaries.current_files, file_kinds=uploads.KINDS, human_size=uploads.human_size,
     )
 
 
 @bp.get("/events/<slug>/summaries/files/<int:file_id>")
 def summary_file(slug: str, file_id: int):
-    """A file of a published summary (any of its versions); drafts are not found."""
+    """The current version of a file of a published summary; drafts, older and withdrawn versions are not found."""
     found = events.get_public_event(db.session, slug)
-    file = summaries.event_file(db.session, found, file_id, published_only=True) if found else None
+    file = summaries.public_file(db.session, found, file_id) if found else None
     if file is None:
         abort(404)
     return summary_file_response(file, private=False)
@@ -51,19 +51,21 @@ def summary_file(slug: str, file_id: int):
 
 @bp.get("/events/<slug>/summaries.pdf")
 def summaries_pdf(slug: str):
-    """All published summaries of the event in one PDF, the uploaded PDFs appended."""
+    """All published summaries of the event in one PDF, the uploaded PDFs appended; built once for
+    what it shows (and the language), then sent from disk with an ETag (304 when unchanged)."""
     found = events.get_public_event(db.session, slug)
     published = summaries.published_summaries(db.session, found) if found else []
     if not published:
         abort(404)
-    body = summary_document.consolidated_pdf(
-        found, published, current_app.config["UPLOAD_FOLDER"],
+    pack = summary_document.kept_pack(
+        found, published, current_app.config["UPLOAD_FOLDER"], get_locale().language,
         lambda file: public_url("public.summary_file", slug=found.slug, file_id=file.id),
     )
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.slug}-summaries.pdf"'
+    response = send_file(io.BytesIO(pack.body), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{found.slug}-summaries.pdf", etag=pack.fingerprint,
+                         last_modified=pack.modified, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-cache"
+    response.cache_control.no_cache = True  # kept, but asked again each time: a 304 when unchanged
     return response
 
 

@@ -7,11 +7,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import chosen_tracks, show_on_field, with_track_fields
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
-from ..services import delegation
+from ..services import delegation, holds
 from ..services import registration as registrations
 from ..services.exceptions import DomainError
-from ..services.seats import taken_seats_by_track
-from .forms import ConfirmForm, RegistrationForm
+from .forms import ConfirmForm, RegistrationForm, track_labels
 
 bp = Blueprint("registration", __name__)
 
@@ -47,12 +46,12 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
     closed = registrations.registration_closed_reason(event, now)
     if request is not None and not closed and not delegation.is_open(request, now):
         closed = _("This request is no longer open; please contact the secretariat.")
-    taken = taken_seats_by_track(db.session, event)
+    seats = holds.track_seats(db.session, event, now)
     prefill = {"language": locale}
     if request is not None:
         prefill |= {"organisation": request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
                     f"slot_{request.track.slot_id}": request.track_id}
-    form = with_track_fields(RegistrationForm, event, locale, taken)(**prefill)
+    form = with_track_fields(RegistrationForm, event, locale, {}, track_labels(event, locale, seats))(**prefill)
     if not event.remote_allowed:
         del form.attendance_mode
     if not closed and form.validate_on_submit():
@@ -71,7 +70,10 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
             language=form.language.data,
         )
         try:
-            registrations.register(db.session, event.id, data, now, delegation=request)
+            if request is None:
+                registrations.register(db.session, event.id, data, now)
+            else:
+                delegation.accept_request(db.session, request, data, now)
         except DomainError as error:
             db.session.rollback()
             if not show_on_field(form, error):
@@ -83,6 +85,7 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
     return render_template(
         "registration/register.html", event=event, form=form, closed=closed, delegation=request,
         organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
+        held_until=max((s.held_until for s in seats.values() if s.held), default=None),
     )
 
 

@@ -10,13 +10,17 @@ to reach the server is the check-in; the other is told "already", with when and 
 
 Who scans is a signed-in user, or a device holding a check-in link (`CheckInLink`): one
 event, check-in only, until it expires or is revoked; its scans are recorded under its label.
+
+A badge of another event says only which event it belongs to: nothing about its person. A
+person on the waiting list hears their number, and whether a seat is free for them now
+(`walk_in.seat_at_door` then seats and checks them in).
 """
 import functools
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -24,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from ..formatting import riga_time
+from ..formatting import riga_time, to_riga
 from ..models import (
     AttendanceMode,
     CheckIn,
@@ -36,7 +40,7 @@ from ..models import (
     TrackChoice,
     User,
 )
-from . import audit
+from . import audit, seating
 from .badges import CODE_PREFIX, SECTOR_LABELS
 from .exceptions import DomainError, NotFound
 
@@ -67,6 +71,8 @@ class ScanResult:
     check_in: CheckIn | None = None
     notes: list[str] = field(default_factory=list)  # keys of NOTES
     replayed: bool = False  # the same scan had been received before
+    waiting: int | None = None  # waitlisted: their number on the event's waiting list
+    no_seat: str | None = None  # waitlisted: why no seat is free for them (a key of NO_SEAT), or None
 
 
 def parse_code(code) -> str | None:
@@ -203,7 +209,9 @@ def check_in(
     if registration.status is RegistrationStatus.CANCELLED:
         return ScanResult("cancelled", registration)
     if registration.status is RegistrationStatus.WAITLISTED:
-        return ScanResult("waitlisted", registration)
+        return ScanResult("waitlisted", registration,
+                          waiting=seating.event_queue_position(session, registration),
+                          no_seat=seating.door_seat_refusal(session, event, registration, now))
     if found:
         return ScanResult("already", registration, found[0])
 
@@ -220,6 +228,11 @@ def check_in(
 NOTES = {
     "remote": _l("Registered to take part remotely."),
     "other_track": _l("Not registered for this working group."),
+}
+NO_SEAT = {
+    "event_full": _l("No seat is free: the event is full."),
+    "track_full": _l("No seat is free in their working group."),
+    "held": _l("The free seats are held for state administration."),
 }
 
 
@@ -289,11 +302,14 @@ def message(result: ScanResult, locale: str) -> str:
             return _("Already checked in at %(time)s by %(by)s.", time=riga_time(first.scanned_at), by=by)
         return _("Already checked in at %(time)s.", time=riga_time(first.scanned_at))
     if result.result == "other_event":
-        return _("Registered for another event: %(event)s.", event=registration.event.local("title", locale))
+        title = registration.event.local("title", locale)
+        return _("This badge belongs to another event: %(event)s.", event=title)
     if result.result == "cancelled":
         return _("This registration was cancelled.")
     if result.result == "waitlisted":
-        return _("On the waiting list: no confirmed seat.")
+        if result.waiting is None:
+            return _("On the waiting list: no confirmed seat.")
+        return _("On the waiting list, nr. %(number)s.", number=result.waiting)
     return _("Not a valid code.")
 
 
@@ -302,14 +318,24 @@ def answer(result: ScanResult, locale: str) -> dict:
     with force_locale("en_GB" if locale == "en" else "lv"):
         body = {"result": result.result, "message": message(result, locale),
                 "notes": [str(NOTES[note]) for note in result.notes]}
-        if result.registration is not None:
+        if result.registration is not None and result.result != "other_event":
             body["person"] = person(result.registration, locale)
         if result.check_in is not None:
             key = "scan" if result.result == "welcome" else "first"
             body[key] = first_scan(result.check_in)
+        if result.result == "waitlisted" and result.waiting is not None:
+            body["waiting"] = result.waiting
+            body["seat"] = seat_offer(result.no_seat)
     if result.replayed:
         body["replayed"] = True
     return body
+
+
+def seat_offer(no_seat: str | None) -> dict:
+    """Whether a seat is free for a waiting person: {"free": True}, or why not."""
+    if no_seat is None:
+        return {"free": True}
+    return {"free": False, "reason": no_seat, "message": str(NO_SEAT[no_seat])}
 
 
 # --- check-in links --------------------------------------------------------------------------
@@ -341,7 +367,23 @@ def revoke_link(session: Session, link: CheckInLink, actor: User, now: datetime)
 
 
 def is_valid(link: CheckInLink, now: datetime) -> bool:
-    return link.revoked_at is None and now < link.valid_until
+    return link_refusal(link, now) is None
+
+
+def link_refusal(link: CheckInLink, now: datetime) -> str | None:
+    """Why a link no longer works ("revoked" or "expired"), or None while it does."""
+    if link.revoked_at is not None:
+        return "revoked"
+    if now >= link.valid_until:
+        return "expired"
+    return None
+
+
+def door_closes_at(ends_at: datetime) -> datetime:
+    """The end of the event's last day, in Riga: links are valid until then unless the organisers say
+    otherwise, and devices keep the list of participants until then, not after."""
+    end = to_riga(ends_at)
+    return max(end, end.replace(hour=23, minute=59, second=0, microsecond=0)).astimezone(timezone.utc)
 
 
 def find_link(session: Session, secret) -> CheckInLink | None:

@@ -1,7 +1,7 @@
 """Does every track have its state-administration people? Planned from registrations, actual
 from check-ins."""
 import enum
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -114,6 +114,16 @@ class ActualCoverage:
     planned_in_person: int
     planned_remote: int
     arrived: int  # state-administration people checked in at the door or at the track
+    planned: TrackCoverage | None = None
+    arrived_people: list[Registration] = field(default_factory=list)
+
+    @property
+    def not_arrived(self) -> list[Registration]:
+        """Registered state administration (in person or remote) with no check-in."""
+        if self.planned is None:
+            return []
+        came = {person.id for person in self.arrived_people}
+        return [person for person in self.planned.in_person + self.planned.remote if person.id not in came]
 
     @property
     def state(self) -> Coverage:
@@ -129,8 +139,8 @@ def has_check_ins(session: Session, event: Event) -> bool:
 def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
     """Planned (registrations) against actual (check-ins) state administration per track."""
     planned = event_coverage(session, event, now)
-    arrived = Counter(session.scalars(
-        select(TrackChoice.track_id)
+    arrived = session.execute(
+        select(TrackChoice.track_id, Registration.id)
         .join(Registration, Registration.id == TrackChoice.registration_id)
         .join(CheckIn, CheckIn.registration_id == Registration.id)
         .where(
@@ -142,9 +152,15 @@ def actual_coverage(session: Session, event: Event, now: datetime) -> list[Actua
             (CheckIn.track_id.is_(None)) | (CheckIn.track_id == TrackChoice.track_id),
         )
         .group_by(TrackChoice.track_id, Registration.id)  # a person counts once, however often scanned
-    ))
+        .order_by(Registration.id)
+    ).all()
+    people = {person.id: person for entry in planned for person in entry.in_person + entry.remote}
+    came = defaultdict(list)
+    for track_id, registration_id in arrived:
+        came[track_id].append(people[registration_id])
     return [
-        ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), arrived.get(entry.track.id, 0))
+        ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), len(came[entry.track.id]), entry,
+                       came[entry.track.id])
         for entry in planned
     ]
 

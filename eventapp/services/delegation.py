@@ -6,9 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import DelegationRequest, DelegationStatus, Organisation, Sector, Track, User
+from ..models import (
+    AttendanceMode, DelegationRequest, DelegationStatus, Event, EventStatus, Organisation, Registration, RegistrationStatus,
+    Sector, Track, User,
+)
 from ..urls import public_url
-from . import audit, mail, registration, words
+from . import audit, mail, registration, seating, words
 from .exceptions import DomainError
 
 ANSWER_BEFORE_EVENT = timedelta(days=1)
@@ -41,11 +44,23 @@ def default_deadline(track: Track) -> datetime:
     return track.event.starts_at - ANSWER_BEFORE_EVENT
 
 
+def requests_closed_reason(event: Event, now: datetime) -> str | None:
+    """Why no delegation request can be sent for the event now, or None when one can."""
+    if event.status is EventStatus.CANCELLED:
+        return str(_l("The event has been cancelled."))
+    if now >= event.starts_at - ANSWER_BEFORE_EVENT:
+        return str(_l("Delegation requests can no longer be sent for this event: there is no time left for an answer."))
+    return None
+
+
 def send_request(
     session: Session, actor: User | None, track: Track, organisation: Organisation, contact_email: str,
     message: str, now: datetime, deadline: datetime | None = None,
 ) -> DelegationRequest:
     """Create the request and its mail; the track's held seat waits for the answer until the deadline."""
+    reason = requests_closed_reason(track.event, now)
+    if reason:
+        raise DomainError(reason)
     if organisation.sector is not Sector.STATE_ADMINISTRATION:
         raise DomainError(_l("Delegation requests go to state institutions."), "organisation_id")
     deadline = deadline or default_deadline(track)
@@ -66,7 +81,7 @@ def send_request(
 def queue_request_mail(session: Session, request: DelegationRequest, kind: str) -> None:
     """The request, or a reminder of it, in Latvian, with the links to accept and to decline."""
     track = request.track
-    mail.queue_mail(
+    message = mail.queue_mail(
         session, kind, request.contact_email, "lv",
         {
             "event": track.event, "track": track, "request": request,
@@ -77,6 +92,7 @@ def queue_request_mail(session: Session, request: DelegationRequest, kind: str) 
         },
         template="delegation_request",
     )
+    message.event = track.event
 
 
 def find_request(session: Session, token: str) -> DelegationRequest | None:
@@ -85,6 +101,60 @@ def find_request(session: Session, token: str) -> DelegationRequest | None:
 
 def is_open(request: DelegationRequest, now: datetime) -> bool:
     return request.status is DelegationStatus.SENT and request.deadline_at > now
+
+
+def accept_request(
+    session: Session, request: DelegationRequest, data: registration.RegistrationData, now: datetime
+) -> registration.RegistrationResult:
+    """The institution's answer through the request's link: its expert, in the request's track.
+
+    Someone already registered with that address becomes the expert: their registration moves
+    into the track, as state administration of the institution, in the mode they choose, and
+    their seats follow the usual rules. Anyone else is registered as the expert.
+    """
+    event = seating.lock_event(session, request.track.event.id)
+    session.refresh(request)
+    reason = registration.registration_closed_reason(event, now)
+    if reason:
+        raise DomainError(reason)
+    if not is_open(request, now):
+        raise DomainError(_l("This request is no longer open; please contact the secretariat."))
+    existing = session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email == registration.normalise_email(data.email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+    if existing is None:
+        return registration.register(session, event.id, data, now, delegation=request)
+    _make_expert(session, existing, request, data.attendance_mode, now)
+    return registration.RegistrationResult(existing, created=False)
+
+
+def _make_expert(
+    session: Session, person: Registration, request: DelegationRequest, mode: AttendanceMode, now: datetime
+) -> None:
+    person.sector = Sector.STATE_ADMINISTRATION
+    person.organisation = request.organisation
+    person.organisation_name = ""
+    person.delegation_request_id = request.id
+    _mark_accepted(session, request, now)
+    session.flush()
+    track = request.track
+    track_ids = {choice.slot_id: choice.track_id for choice in person.choices} | {track.slot_id: track.id}
+    if not registration.change_registration(session, person, mode, track_ids, now):
+        # Already in the track in that mode: only whom the person represents changed, which may
+        # release a seat held for state administration.
+        registration.refill_event(session, track.event, now)
+        details = registration.registration_details(session, person) | {"changed": {"delegation"}}
+        mail.queue_registration_mail(session, "changed", person, details)
+
+
+def _mark_accepted(session: Session, request: DelegationRequest, now: datetime) -> None:
+    request.status = DelegationStatus.ACCEPTED
+    request.responded_at = now
+    audit.record(session, None, "delegation.accept", request, request.track.event)
 
 
 def decline_request(session: Session, request: DelegationRequest, now: datetime) -> None:

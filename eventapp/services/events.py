@@ -36,6 +36,10 @@ EVENT_FIELDS = (
 CALENDAR_FIELDS = {"starts_at", "ends_at", "venue", "address", "city", "title_lv", "title_en"}
 # A change of time or place is also mailed to every registrant, with the updated invite.
 TIME_AND_PLACE = {"starts_at", "ends_at", "venue", "address", "city"}
+# Changing these may free seats or release held ones (the release moment follows the start
+# unless set): the people waiting are seated at once.
+SEAT_FIELDS = {"capacity", "held_seats_release_at", "starts_at"}
+TRACK_SEAT_FIELDS = {"capacity", "state_admin_minimum"}
 CHANGED_BY_ORGANISERS = _l(
     "The organisers have changed the time or place of the event. This is how it stands now:"
 )
@@ -145,8 +149,8 @@ def update_event(
         event.sequence += 1
     if changed:
         audit.record(session, actor, "event.update", event, event, fields=sorted(changed))
-    if "capacity" in changed:
-        registration.refill_event(session, event)
+    if changed & SEAT_FIELDS:
+        registration.refill_event(session, event, now)
     if changed & TIME_AND_PLACE:
         _tell_registrants_of_change(session, event, changed & CALENDAR_FIELDS, previous, now or utcnow())
     return changed
@@ -317,7 +321,7 @@ def update_track(session: Session, actor: User | None, track: Track, values: dic
         setattr(track, field, values[field])
     if changed:
         audit.record(session, actor, "track.update", track, track.event, fields=sorted(changed))
-    if "capacity" in changed:
+    if changed & TRACK_SEAT_FIELDS:
         registration.refill_event(session, track.event)
     return changed
 

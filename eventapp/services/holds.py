@@ -5,6 +5,7 @@ until the release moment (three days before the event unless the organisers set 
 After that, a seat stays held only for a delegation request still waiting for its answer.
 Others can take the seats that are not held; state administration can take any free seat.
 """
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from ..models import (
     Slot,
     Track,
 )
-from .seats import track_seats_query
+from .seats import seats_left, taken_event_seats, taken_seats_by_track, track_seats_query
 
 RELEASE_BEFORE_EVENT = timedelta(days=3)
 
@@ -32,6 +33,11 @@ def held_count(minimum: int, state_admin_in_person: int, open_requests: int, rel
     """How many of a track's seats are held now."""
     short = max(minimum - state_admin_in_person, 0)
     return min(short, open_requests) if released else short
+
+
+def open_seats(free: int | None, held: int) -> int | None:
+    """Of `free` seats, those anyone may take when `held` of them are held (None: no limit)."""
+    return None if free is None else max(free - held, 0)
 
 
 def state_admin_in_person_query(track_id):
@@ -68,3 +74,59 @@ def held_seats(session: Session, event: Event, now: datetime) -> dict[int, int]:
     ).all()
     released = now >= release_moment(event)
     return {track_id: held_count(minimum, present, requests, released) for track_id, minimum, present, requests in rows}
+
+
+@dataclass(frozen=True)
+class TrackSeats:
+    """A track's free in-person seats as a newcomer sees them (None: no limit)."""
+
+    open: int | None  # seats anyone may take
+    held: int  # further seats only state administration may take now
+    held_until: datetime | None  # when the held ones stop being held, at the latest
+
+    @property
+    def free(self) -> int | None:
+        """The seats a state-administration newcomer may take."""
+        return None if self.open is None else self.open + self.held
+
+
+def _tighter(first: int | None, second: int | None) -> int | None:
+    limits = [n for n in (first, second) if n is not None]
+    return min(limits) if limits else None
+
+
+def track_seats(session: Session, event: Event, now: datetime) -> dict[int, TrackSeats]:
+    """{track id: its seats}, as `seating` decides them: a seat needs room both in the track and at
+    the event, and seats held (per track, and so at the event) go only to state administration."""
+    held = held_seats(session, event, now)
+    taken = taken_seats_by_track(session, event)
+    event_free = seats_left(event.capacity, taken_event_seats(session, event))
+    event_open = open_seats(event_free, sum(held.values()))
+    until = _held_until(session, event, now) if any(held.values()) else {}
+    result = {}
+    for track in event.tracks:
+        track_free = seats_left(track.capacity, taken[track.id])
+        free = _tighter(track_free, event_free)
+        anyone = _tighter(open_seats(track_free, held.get(track.id, 0)), event_open)
+        still_held = 0 if free is None else free - anyone
+        result[track.id] = TrackSeats(anyone, still_held, until.get(track.id, until.get(None)) if still_held else None)
+    return result
+
+
+def _held_until(session: Session, event: Event, now: datetime) -> dict[int | None, datetime]:
+    """{track id: until when its seats are held; None: for the event's seats as a whole}.
+
+    Before the release moment, until then; after it, until the last open request's deadline.
+    """
+    release = release_moment(event)
+    if now < release:
+        return {None: release}
+    deadlines = dict(session.execute(
+        select(DelegationRequest.track_id, func.max(DelegationRequest.deadline_at))
+        .join(Track, Track.id == DelegationRequest.track_id)
+        .join(Slot, Slot.id == Track.slot_id)
+        .where(Slot.event_id == event.id, DelegationRequest.status == DelegationStatus.SENT,
+               DelegationRequest.deadline_at > now)
+        .group_by(DelegationRequest.track_id)
+    ).all())
+    return deadlines | {None: max(deadlines.values())} if deadlines else {}

@@ -98,7 +98,7 @@ def queue_mail(
         body_html = render_template(f"email/{template}.html", **context)
     message = OutboxMessage(
         kind=kind, to_address=to, subject=subject, body_text=body_text, body_html=body_html,
-        registration=registration,
+        registration=registration, event=context.get("event") or (registration.event if registration else None),
         attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data) for a in attachments],
     )
     session.add(message)

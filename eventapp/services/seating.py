@@ -46,9 +46,8 @@ def lock_event(session: Session, event_id: int) -> Event:
 
 def _can_take(sector: Sector, free: int | None, held: int) -> bool:
     """State administration may take any free seat; others only one that is not held for it."""
-    if free is None:
-        return True
-    return free > 0 if sector is Sector.STATE_ADMINISTRATION else free - held > 0
+    seats = holds.open_seats(free, 0 if sector is Sector.STATE_ADMINISTRATION else held)
+    return seats is None or seats > 0
 
 
 def seat_newcomer(
@@ -178,3 +177,61 @@ def track_queue_position(session: Session, choice: TrackChoice) -> int | None:
         )
     )
     return ahead + 1
+
+
+def door_seat_refusal(
+    session: Session, event: Event, registration: Registration, now: datetime
+) -> str | None:
+    """Why `fill_seats`, run now, would not seat the waiting `registration` in the event and in each of its
+    tracks: "event_full", "track_full" or "held" (the free seats are held for state administration);
+    None when it would. Read only: the person at the door is offered the seat, `fill_seats` gives it.
+
+    The same walk as `fill_seats`: those ahead in the queues take the free seats first.
+    """
+    held = holds.held_seats(session, event, now)
+    all_held = sum(held.values())
+    free = seats_left(event.capacity, taken_event_seats(session, event))
+    promoted = set()
+    ahead = session.execute(
+        select(Registration.id, Registration.sector)
+        .where(Registration.event_id == event.id, Registration.status == WAITLISTED,
+               Registration.id < registration.id)
+        .order_by(Registration.id)
+    )
+    for registration_id, sector in ahead:
+        if free is not None and free <= 0:
+            break
+        if _can_take(sector, free, all_held):
+            promoted.add(registration_id)
+            free = None if free is None else free - 1
+    if free is not None and free <= 0:
+        return "event_full"
+    if not _can_take(registration.sector, free, all_held):
+        return "held"
+
+    taken = taken_seats_by_track(session, event)
+    capacity = {track.id: track.capacity for track in event.tracks}
+    for choice in registration.choices:
+        left = seats_left(capacity[choice.track_id], taken[choice.track_id])
+        track_held = held.get(choice.track_id, 0)
+        waiting_ahead = session.execute(
+            select(Registration.id, Registration.sector, Registration.attendance_mode, Registration.status)
+            .join(TrackChoice, TrackChoice.registration_id == Registration.id)
+            .where(TrackChoice.track_id == choice.track_id, TrackChoice.status == WAITLISTED,
+                   TrackChoice.id < choice.id)
+            .order_by(TrackChoice.id)
+        )
+        for registration_id, sector, mode, status in waiting_ahead:
+            if left is not None and left <= 0:
+                break
+            if status is not CONFIRMED and registration_id not in promoted:
+                continue
+            if _can_take(sector, left, track_held):
+                left = None if left is None else left - 1
+                if sector is Sector.STATE_ADMINISTRATION and mode is AttendanceMode.IN_PERSON:
+                    track_held = max(track_held - 1, 0)
+        if left is not None and left <= 0:
+            return "track_full"
+        if not _can_take(registration.sector, left, track_held):
+            return "held"
+    return None

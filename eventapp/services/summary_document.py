@@ -5,16 +5,27 @@ summary on pages of its own, then the uploaded PDF files appended whole (pypdf).
 (DOCX, ODT, PPTX, images) are listed with their public download addresses. The contents give
 page numbers for the appended files too, so the document is laid out twice: once to count its
 own pages, once with the numbers filled in.
+
+Whatever the uploaded PDFs carry, the pack carries no active content (pdf_safety). It is built
+when what it shows changes, not on every download: `kept_pack` keys it by a fingerprint of
+exactly what it shows (computed from the rows, without any PDF work), builds it once under a
+lock, writes it whole and renames it into place, so a half-written pack is never served.
 """
+import fcntl
+import hashlib
 import io
+import json
 import logging
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -27,8 +38,8 @@ from reportlab.platypus import (
 from ..formatting import riga_date, time_range
 from ..models import Event, Summary, SummaryFile
 from ..pdf import register_fonts
-from . import uploads
-from .summaries import latest_files
+from . import pdf_safety, uploads
+from .summaries import TEXT_FIELDS, current_files
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +98,8 @@ def _readable_pdf(file: SummaryFile, upload_folder: str) -> PdfReader | None:
         if len(reader.pages) == 0:
             return None
         return reader
-    except (OSError, ValueError, PyPdfError) as error:
-        log.warning("summary file %s cannot be appended: %s", file.id, error)
+    except Exception as error:  # noqa: BLE001 — a file stored before uploads were read may fail in any way
+        log.warning("summary file %s cannot be appended: %r", file.id, error)
         return None
 
 
@@ -97,7 +108,7 @@ def consolidated_pdf(event: Event, summaries: list[Summary], upload_folder: str,
     """The whole document; `file_link` gives a file's absolute public address."""
     appendices: dict[int, Appendix] = {}
     for summary in summaries:
-        for file in latest_files(summary):
+        for file in current_files(summary):
             if file.media_type == "application/pdf":
                 reader = _readable_pdf(file, upload_folder)
                 if reader is not None:
@@ -118,15 +129,20 @@ def consolidated_pdf(event: Event, summaries: list[Summary], upload_folder: str,
     writer.append(PdfReader(io.BytesIO(body)), import_outline=False)
     for appendix in appendices.values():
         writer.append(appendix.reader, import_outline=False)
+    pdf_safety.strip_active_content(writer)
     for summary in summaries:
         if summary.id in section_pages:
             writer.add_outline_item(title=summary.track.title_lv, page_number=section_pages[summary.id] - 1)
     for appendix in appendices.values():
         writer.add_outline_item(title=_appendix_title(appendix), page_number=appendix.first_page - 1)
-    writer.add_metadata({"/Title": f"{event.title_lv}: {_('Summaries')}", "/Author": COUNCIL})
+    writer.add_metadata({"/Title": _document_title(event), "/Author": COUNCIL})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _document_title(event: Event) -> str:
+    return _("%(event)s: summaries", event=event.title_lv)
 
 
 def _appendix_title(appendix: Appendix) -> str:
@@ -159,20 +175,20 @@ def _layout(
 ) -> tuple[bytes, dict[int, int], int]:
     styles = _styles()
     out = io.BytesIO()
-    document = _Document(out, title=f"{event.title_lv}: {_('Summaries')}", author=COUNCIL)
+    document = _Document(out, title=_document_title(event), author=COUNCIL)
     place = ", ".join(filter(None, [event.venue, event.city]))
     story = [
         Paragraph(escape(COUNCIL), styles["council"]),
         Paragraph(escape(event.title_lv), styles["cover"]),
         Paragraph(escape(_("Summaries of the working groups")), styles["h2"]),
         Spacer(1, 6 * mm),
-        Paragraph(f"{escape(_('Date'))}: {escape(time_range(event.starts_at, event.ends_at))}", styles["fact"]),
+        Paragraph(escape(_("Date: %(date)s", date=time_range(event.starts_at, event.ends_at))), styles["fact"]),
     ]
     if place:
-        story.append(Paragraph(f"{escape(_('Place'))}: {escape(place)}", styles["fact"]))
+        story.append(Paragraph(escape(_("Place: %(place)s", place=place)), styles["fact"]))
     if event.co_hosts:
         names = ", ".join(org.name for org in event.co_hosts)
-        story.append(Paragraph(f"{escape(_('Co-hosts'))}: {escape(names)}", styles["fact"]))
+        story.append(Paragraph(escape(_("Co-hosts: %(names)s", names=names)), styles["fact"]))
     story += [PageBreak(), Paragraph(escape(_("Contents")), styles["h1"]), Spacer(1, 3 * mm)]
     rows = []
     for summary in summaries:
@@ -206,7 +222,7 @@ def _section(summary: Summary, appendices: dict[int, Appendix], file_link, style
             block = [Paragraph(escape(label), styles["h2"]), Paragraph(_text(value), styles["body"])]
             # A short section stays with its heading; a long one may start at the foot of a page.
             parts += [KeepTogether(block)] if len(value) < 600 else block
-    files = latest_files(summary)
+    files = current_files(summary)
     if files:
         parts.append(Paragraph(escape(_("Files")), styles["h2"]))
         for file in files:
@@ -222,3 +238,75 @@ def _section(summary: Summary, appendices: dict[int, Appendix], file_link, style
                 link = escape(file_link(file))
                 parts.append(Paragraph(f'• {described}: <a href="{link}" color="blue">{link}</a>', styles["body"]))
     return parts
+
+
+# The pack as kept on disk -------------------------------------------------------------------
+
+LAYOUT = 1  # raise when the layout or its wording changes, so that kept packs are built again
+
+
+@dataclass
+class KeptPack:
+    body: bytes
+    fingerprint: str
+    modified: datetime
+
+
+def pack_fingerprint(event: Event, summaries: list[Summary], language: str,
+                     file_link: Callable[[SummaryFile], str]) -> str:
+    """A digest of everything the pack shows, from the rows already loaded (no PDF work)."""
+    shown = {
+        "layout": LAYOUT,
+        "language": language,
+        "event": [event.id, event.title_lv, event.venue, event.city, event.starts_at, event.ends_at,
+                  [org.name for org in event.co_hosts]],
+        "summaries": [
+            [summary.id, summary.track.title_lv, summary.track.slot.title_lv, summary.track.slot.starts_at,
+             summary.track.facilitator_name, [getattr(summary, field) for field in TEXT_FIELDS],
+             [[file.id, file.title, file.content_hash, file.media_type, file.size, file_link(file)]
+              for file in current_files(summary)]]
+            for summary in summaries
+        ],
+    }
+    return hashlib.sha256(json.dumps(shown, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def kept_pack(event: Event, summaries: list[Summary], upload_folder: str, language: str,
+              file_link: Callable[[SummaryFile], str]) -> KeptPack:
+    """The pack for what is published now, built only when no process has built it yet.
+
+    Kept as `<UPLOAD_FOLDER>/packs/<event id>/<language>-<fingerprint>.pdf`; building one removes
+    the older packs of that event and language.
+    """
+    fingerprint = pack_fingerprint(event, summaries, language, file_link)
+    folder = Path(upload_folder) / "packs" / str(event.id)
+    path = folder / f"{language}-{fingerprint}.pdf"
+    for _attempt in range(3):  # removed between building and opening (a newer one was built): again
+        try:
+            with path.open("rb") as kept:
+                modified = datetime.fromtimestamp(os.fstat(kept.fileno()).st_mtime, UTC)
+                return KeptPack(kept.read(), fingerprint, modified)
+        except FileNotFoundError:
+            _build_once(path, lambda: consolidated_pdf(event, summaries, upload_folder, file_link))
+    raise OSError(f"the summary pack {path} vanished while it was being built")
+
+
+def _build_once(path: Path, build: Callable[[], bytes]) -> None:
+    """Build under the event's lock, so that simultaneous first downloads build once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():  # built while this process waited for the lock
+            return
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".building-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(build())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        language = path.name.partition("-")[0]
+        for older in path.parent.glob(f"{language}-*.pdf"):
+            if older != path:
+                older.unlink(missing_ok=True)

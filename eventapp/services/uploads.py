@@ -5,23 +5,36 @@ ZIP container) say it is one of the allowed kinds AND its name ends with that ki
 extension: an executable or a web page renamed `.pdf` is refused, and so is a real PDF named
 `.png`. Files are kept under UPLOAD_FOLDER by the SHA-256 of their content (`ab/cdef…`),
 never by the name they were uploaded under, so the same content is stored once.
+
+What the content holds is checked too: a PDF must be readable and carry no active content
+(see pdf_safety), and an office file (a ZIP) must not unpack to more than a document needs: its
+members are unpacked as a reader would (never trusting the sizes the archive declares), counted
+against the limits in the configuration, and refused when one is packed suspiciously tightly.
 """
+import copy
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from flask import current_app, has_app_context
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
 from werkzeug.utils import secure_filename
 
+from . import pdf_safety
 from .exceptions import DomainError
+
+log = logging.getLogger(__name__)
 
 
 OPENXML = "application/vnd.openxmlformats-officedocument"
@@ -56,6 +69,37 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 NOT_ALLOWED = _l("Only PDF, DOCX, ODT, PPTX, JPEG and PNG files can be uploaded.")
+PDF_ACTIVE = _l(
+    "This PDF contains active content (JavaScript, automatic actions, embedded files or interactive forms), "
+    "which is not accepted. Export or print it again as a plain PDF and upload that."
+)
+PDF_UNREADABLE = _l(
+    "This PDF cannot be read: it is damaged or incomplete. Save or export it again and upload it."
+)
+PDF_LOCKED = _l("This PDF is protected with a password. Upload it without the password protection.")
+ARCHIVE_DAMAGED = _l("The file is damaged: what it says about its parts does not match them. "
+                     "Save it again and upload it.")
+
+MB = 1024 * 1024
+ZIPPED_KINDS = ("docx", "pptx", "odt")
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    unpacked: int  # bytes, all members together
+    members: int
+    ratio: int  # unpacked size / packed size, for members of at least `ratio_from` bytes
+    ratio_from: int
+
+
+def archive_limits() -> ArchiveLimits:
+    config = current_app.config if has_app_context() else {}
+    return ArchiveLimits(
+        unpacked=int(config.get("UPLOAD_MAX_UNPACKED_MB", 100)) * MB,
+        members=int(config.get("UPLOAD_MAX_ARCHIVE_MEMBERS", 5000)),
+        ratio=int(config.get("UPLOAD_MAX_PACKING_RATIO", 100)),
+        ratio_from=int(config.get("UPLOAD_PACKING_RATIO_FROM_KB", 1024)) * 1024,
+    )
 
 
 def kind_of(media_type: str) -> FileKind | None:
@@ -145,7 +189,86 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, FileKind]:
                claimed=claimed.label, found=found.label),
             "file",
         )
+    if found.key == "pdf":
+        check_pdf(data)
+    elif found.key in ZIPPED_KINDS:
+        check_archive(data, archive_limits())
     return name, found
+
+
+def check_pdf(data: bytes) -> None:
+    """DomainError unless the PDF can be read and carries no active content."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DomainError(PDF_LOCKED, "file")
+        if len(reader.pages) == 0:
+            raise DomainError(PDF_UNREADABLE, "file")
+        active = pdf_safety.has_active_content(reader)
+    except DomainError:
+        raise
+    except Exception as error:  # noqa: BLE001 — pypdf fails in many ways on crafted files: all are unreadable
+        log.info("uploaded PDF refused as unreadable: %r", error)
+        raise DomainError(PDF_UNREADABLE, "file") from error
+    if active:
+        raise DomainError(PDF_ACTIVE, "file")
+
+
+def _too_large(limits: ArchiveLimits) -> DomainError:
+    return DomainError(
+        _l("The file unpacks to more than %(limit)s MB, far more than a document needs; it was not accepted.",
+           limit=limits.unpacked // MB),
+        "file",
+    )
+
+
+def _too_tight(size: int, packed: int, limits: ArchiveLimits) -> bool:
+    return size >= limits.ratio_from and size > limits.ratio * max(packed, 1)
+
+
+def _unpacked_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cap: int) -> int:
+    """The member's real unpacked size, reading at most `cap` + 1 bytes of it (whatever it declares)."""
+    probe = copy.copy(member)
+    probe.file_size = cap + 1  # zipfile stops at the declared size; let it read on to find a lie
+    size = 0
+    with archive.open(probe) as stream:
+        while size <= cap and (chunk := stream.read(min(64 * 1024, cap + 1 - size))):
+            size += len(chunk)
+    return size
+
+
+def check_archive(data: bytes, limits: ArchiveLimits) -> None:
+    """DomainError unless every member of the ZIP unpacks, within the limits, to what it declares."""
+    tight = DomainError(
+        _l("A part of the file is packed too tightly (more than %(ratio)d times), as a “zip bomb” is; "
+           "it was not accepted.", ratio=limits.ratio),
+        "file",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > limits.members:
+                raise DomainError(_l("The file has more than %(count)d parts, far more than a document "
+                                     "needs; it was not accepted.", count=limits.members), "file")
+            if sum(member.file_size for member in members) > limits.unpacked:
+                raise _too_large(limits)
+            if any(_too_tight(member.file_size, member.compress_size, limits) for member in members):
+                raise tight
+            total = 0
+            for member in members:
+                size = _unpacked_size(archive, member, limits.unpacked - total)
+                total += size
+                if total > limits.unpacked:
+                    raise _too_large(limits)
+                if size != member.file_size:
+                    raise DomainError(ARCHIVE_DAMAGED, "file")
+                if _too_tight(size, member.compress_size, limits):
+                    raise tight
+    except DomainError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError,
+            ValueError, zlib.error) as error:  # damaged, encrypted or packed in a way office files never are
+        raise DomainError(ARCHIVE_DAMAGED, "file") from error
 
 
 def content_hash(data: bytes) -> str:

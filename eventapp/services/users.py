@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Organisation, User, UserRole
+from ..models.user import password_matches
+from ..permissions import may_manage_user
 from ..urls import public_url
 from . import audit, mail
 from .exceptions import DomainError
@@ -15,6 +17,17 @@ from .exceptions import DomainError
 INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds
 RESET_MAX_AGE = 2 * 3600
 MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    """An account's address as stored: one account, however the address is typed."""
+    return email.strip().lower()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this address and password, else None: equally slow either way."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    return user if password_matches(user, password) else None
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -46,12 +59,12 @@ def user_from_token(session: Session, token: str, max_age: int) -> User:
 def invite_user(
     session: Session, actor: User, email: str, name: str, role: UserRole, organisation: Organisation | None = None
 ) -> User:
-    email = email.strip().lower()
+    email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise DomainError(_l("A user with this email already exists."), "email")
     if role is UserRole.PARTNER and organisation is None:
         raise DomainError(_l("A partner belongs to a co-hosting organisation: choose it."), "organisation_id")
-    if role is UserRole.ADMIN and actor.role is not UserRole.ADMIN:
+    if not may_manage_user(actor, role=role):
         raise DomainError(_l("Only an administrator can invite an administrator."), "role")
     user = User(email=email, name=name.strip(), role=role, organisation=organisation)
     session.add(user)
@@ -68,7 +81,7 @@ def _queue_link(session: Session, kind: str, user: User, actor: User | None = No
 
 def request_password_reset(session: Session, email: str) -> None:
     """Mail a reset link if the address belongs to an active user; say nothing either way."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    user = session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
     if user is not None:
         _queue_link(session, "password_reset", user)
 
@@ -82,6 +95,8 @@ def set_password(session: Session, user: User, password: str, now: datetime) -> 
 
 
 def update_user(session: Session, actor: User, user: User, role: UserRole, organisation: Organisation | None, active: bool) -> None:
+    if not may_manage_user(actor, user, role):
+        raise DomainError(_l("Only an administrator can change an administrator or make one."), "role")
     if user.id == actor.id and (role is not actor.role or not active):
         raise DomainError(_l("You cannot change your own role or switch yourself off."), "role")
     if role is UserRole.PARTNER and organisation is None:
@@ -98,6 +113,11 @@ def update_user(session: Session, actor: User, user: User, role: UserRole, organ
         audit.record(session, actor, "user.update", user, fields=sorted(changed))
 
 
-def sign_out_everywhere(session: Session, actor: User, user: User) -> None:
+def end_sessions(user: User) -> None:
+    """Signing out ends every session and remember cookie of the user: a copied cookie works no more."""
     user.session_version += 1
+
+
+def sign_out_everywhere(session: Session, actor: User, user: User) -> None:
+    end_sessions(user)
     audit.record(session, actor, "user.sign_out_everywhere", user)

@@ -7,6 +7,9 @@ The email address is optional. Without one, the registration gets a placeholder 
 never receive mail, `walk-in-<random>@invalid` (`.invalid` is reserved, RFC 2606), because the
 model needs a unique address, and no message is written; with one, the person gets the
 usual confirmation with their private link.
+
+Someone on the waiting list who turns up is not a walk-in: they keep their place in the queue,
+and are seated at the door only when the normal rule would seat them now (`seat_at_door`).
 """
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +17,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,11 +33,19 @@ from ..models import (
     TrackChoice,
 )
 from . import audit, mail, seating
-from .checkin import Scanner
+from .checkin import NO_SEAT, Scanner, ScanResult, check_in
 from .exceptions import DomainError
-from .registration import CONSENT_WORDING_VERSION, new_secret, normalise_email, registration_details
+from .registration import (
+    CONSENT_WORDING_VERSION,
+    is_fully_seated,
+    new_secret,
+    normalise_email,
+    notify_promotions,
+    registration_details,
+)
 
 PLACEHOLDER_DOMAIN = "@invalid"
+TICKET_MAX_AGE = 24 * 3600  # the device that registered the walk-in may print the badge later that day
 CONFIRMED = RegistrationStatus.CONFIRMED
 
 
@@ -46,6 +58,41 @@ class WalkInData:
     email: str = ""
     track_ids: dict[int, int] = field(default_factory=dict)  # slot id -> track id, only where chosen
     language: str = "lv"
+
+
+class AlreadyWaiting(DomainError):
+    """The address is registered and on the waiting list: the door may seat that registration instead."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_l("This address is already registered for the event, on the waiting list."),
+                         "email")
+        self.registration = registration
+
+
+class NoSeat(DomainError):
+    def __init__(self, reason: str):
+        super().__init__(NO_SEAT[reason])
+        self.reason = reason
+
+
+def _tickets(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="walk-in-done")
+
+
+def walk_in_ticket(secret_key: str, registration: Registration) -> str:
+    """What the address of the page after a walk-in carries: that registration, signed, for its event only."""
+    return _tickets(secret_key).dumps([registration.event_id, registration.id])
+
+
+def read_walk_in_ticket(secret_key: str, ticket: str, event_id: int) -> int | None:
+    """The registration of a ticket made for this event within TICKET_MAX_AGE, or None."""
+    try:
+        value = _tickets(secret_key).loads(ticket, max_age=TICKET_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or value[0] != event_id:
+        return None
+    return value[1] if isinstance(value[1], int) else None
 
 
 def placeholder_email() -> str:
@@ -81,6 +128,8 @@ def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: 
         select(Registration).where(Registration.event_id == event.id, Registration.email == email)
     )
     if existing is not None:
+        if existing.status is RegistrationStatus.WAITLISTED:
+            raise AlreadyWaiting(existing)
         if existing.status is not RegistrationStatus.CANCELLED:
             raise DomainError(_l("This address is already registered for the event: find the person by name."), "email")
         session.delete(existing)  # as when registering again after cancelling
@@ -111,3 +160,29 @@ def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: 
     audit.record(session, scanner.user, "registration.walk_in", registration, event,
                  link_id=scanner.link.id if scanner.link else None)
     return registration
+
+
+def seat_at_door(
+    session: Session, event: Event, scanner: Scanner, now: datetime, *, scan_id: str, registration_id: int,
+    track=None,
+) -> ScanResult:
+    """Seat a waiting person who came, when the normal rule would seat them now, and check them in.
+
+    Under the event's lock: the seats are given by `fill_seats` (whoever is ahead first, the seats
+    held for state administration kept), with the usual mail to everyone it seats. NoSeat says why not.
+    """
+    event = seating.lock_event(session, event.id)
+    registration = session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id or registration.anonymised_at is not None:
+        raise DomainError(_l("Not a valid code."))
+    if registration.status is RegistrationStatus.WAITLISTED:
+        reason = seating.door_seat_refusal(session, event, registration, now)
+        if reason is not None:
+            raise NoSeat(reason)
+        notify_promotions(session, seating.fill_seats(session, event, now))
+        if registration.status is not CONFIRMED or not is_fully_seated(registration):
+            raise NoSeat("event_full")  # never: the refusal above walks the same rule
+        audit.record(session, scanner.user, "registration.seat_at_door", registration, event,
+                     link_id=scanner.link.id if scanner.link else None)
+    return check_in(session, event, scanner, now, scan_id=scan_id, registration_id=registration.id,
+                    track=track)

@@ -6,8 +6,15 @@
  * who it is, its status and check-ins. Without the network it answers from that list, keeps the
  * scans in localStorage, and sends them when the network is back (the "online" event and a
  * retry timer). The server's answer is final: where it differs from the one given here (the
- * same person was scanned first on another device), it is listed under the scans checked once
- * the network came back. Each scan carries an id made here, so sending it twice counts once.
+ * same person was scanned first on another device, or cancelled meanwhile), it replaces the big
+ * panel if that still shows the scan, and is listed under the scans checked once the network
+ * came back. Each scan carries an id made here, so sending it twice counts once.
+ *
+ * Personal data stays on the device only as long as it is needed: the stored list holds what a
+ * scan needs (no organisations, no names of who scanned), and it is deleted, with the scans not
+ * yet sent, when the event is over (the end is stored with the list and checked on load) or the
+ * server says the link was revoked or has expired (410). A dead link's page (no settings, only
+ * #checkin-forget) deletes what was kept for that link.
  *
  * Settings and every word shown come from the page (#checkin-settings), in its language.
  */
@@ -15,7 +22,14 @@
   "use strict";
 
   var settingsNode = document.getElementById("checkin-settings");
-  if (!settingsNode) return;
+  if (!settingsNode) {
+    var forgetNode = document.getElementById("checkin-forget");
+    if (forgetNode) {
+      removeStored(forgetNode.dataset.prefix);
+      forgetNode.hidden = false;
+    }
+    return;
+  }
   var S = JSON.parse(settingsNode.textContent);
   var T = S.strings;
   var PREFIX = "EVA1:";
@@ -27,7 +41,7 @@
 
   function $(id) { return document.getElementById(id); }
   var els = {
-    place: $("place"), form: $("code-form"), code: $("code"), result: $("result"),
+    place: $("place"), form: $("code-form"), code: $("code"), result: $("result"), view: $("view"),
     network: $("network"), queue: $("queue"), conflicts: $("conflicts"),
     search: $("search"), found: $("found"),
     cameraStart: $("camera-start"), cameraStop: $("camera-stop"), video: $("camera"), cameraMessage: $("camera-message"),
@@ -54,6 +68,17 @@
     try {
       window.localStorage.setItem(storePrefix + key, JSON.stringify(value));
     } catch (error) { /* storage full or disabled: the page keeps the state in memory */ }
+  }
+
+  function removeStored(prefix) {
+    try {
+      var keys = [];
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(prefix) === 0) keys.push(key);
+      }
+      keys.forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (error) { /* storage disabled: nothing was kept */ }
   }
 
   function uuid() {
@@ -142,7 +167,7 @@
 
   var state = {
     list: load("list", null), byHash: new Map(), byId: new Map(),
-    queue: load("queue", []), syncing: null, online: navigator.onLine, lastRefresh: 0,
+    queue: load("queue", []), syncing: null, online: navigator.onLine, lastRefresh: 0, gone: false,
   };
 
   function index() {
@@ -163,14 +188,57 @@
     });
   }
 
+  // What is stored: only what answering a scan without the network needs.
+  function storable(list) {
+    return {
+      keep_until: list.keep_until, sectors: list.sectors,
+      tracks: list.tracks.map(function (track) { return { id: track.id, title: track.title }; }),
+      people: list.people.map(function (person) {
+        var checkins = {};
+        Object.keys(person.checkins).forEach(function (key) {
+          var mark = person.checkins[key];
+          checkins[key] = { at: mark.at, scan_id: mark.scan_id, pending: mark.pending };
+        });
+        return { id: person.id, hash: person.hash, name: person.name, sector: person.sector, status: person.status,
+                 mode: person.mode, tracks: person.tracks, checkins: checkins };
+      }),
+    };
+  }
+
   function listChanged() {
-    save("list", state.list);
+    if (state.list && !state.gone) save("list", storable(state.list));
     renderCounts();
     renderSearch();
   }
 
+  function expired() {
+    var until = (state.list && state.list.keep_until) || S.keepUntil;
+    return Boolean(until) && Date.now() >= Date.parse(until);
+  }
+
+  // The list and the scans not sent are deleted from this device, and the page says so.
+  function forget(message) {
+    var dropped = state.queue.length;
+    state.gone = true;
+    removeStored(storePrefix);
+    state.list = null;
+    state.queue = [];
+    index();
+    renderQueue();
+    renderSearch();
+    $("forgotten-reason").textContent = [message || "", dropped ? fmt(T.dropped, { count: dropped }) : ""].join(" ").trim();
+    $("forgotten").hidden = false;
+  }
+
+  // After the event (or the link's end): send what can still be sent, then forget.
+  function forgetWhenExpired() {
+    if (state.gone || !expired()) return Promise.resolve();
+    return sync().then(function () { forget(""); });
+  }
+
   function refreshList() {
     state.lastRefresh = Date.now();
+    if (state.gone) return Promise.resolve();
     return request("GET", S.listUrl).then(function (response) {
       if (response.status === 200 && response.data) {
         setOnline(true);
@@ -178,6 +246,10 @@
         state.list = response.data;
         index();
         listChanged();
+      } else if (response.status === 410) {  // the link revoked or expired, the event over
+        setOnline(true);
+        var message = response.data && response.data.message;
+        return sync().then(function () { forget(message); });
       } else if (response.data && response.data.message) {
         showProblem(response.data.message);
       }
@@ -187,7 +259,7 @@
   }
 
   function saveQueue() {
-    save("queue", state.queue);
+    if (!state.gone) save("queue", state.queue);
     renderQueue();
   }
 
@@ -334,7 +406,11 @@
       return request("POST", S.checkinUrl, payload(scan)).then(function (response) {
         setOnline(true);
         if (response.status >= 500) return;  // the server is unwell: try again later
-        if (response.status === 401 || response.status === 403) {  // signed out, or the link revoked
+        if (response.status === 410) {  // the link revoked or expired: what is queued cannot be sent
+          forget(response.data && response.data.message);
+          return;
+        }
+        if (response.status === 401 || response.status === 403) {  // signed out, or no longer allowed
           showProblem(response.data && response.data.message);
           return;
         }
@@ -343,7 +419,10 @@
         var answer = response.status === 200 && response.data ? response.data
           : { result: "invalid", message: (response.data && response.data.message) || "HTTP " + response.status };
         applyServer(scan, answer);
-        if (!scan.local || answer.result !== scan.local.result) addConflict(scan, answer);
+        if (!scan.local || answer.result !== scan.local.result) {
+          addConflict(scan, answer);
+          if (els.result.dataset.scan === scan.scan_id) show(answer, scan, false, true);  // still on screen
+        }
         return next();
       }, function () {
         setOnline(false);
@@ -406,10 +485,33 @@
     return tag;
   }
 
-  function show(answer, scan, offline) {
+  // Seat someone from the waiting list, when the server offered it (a seat is free for them).
+  function seatPerson(person) {
+    var scan = { scan_id: uuid(), scanned_at: new Date().toISOString(), registration_id: person.id, track_id: place() };
+    var body = payload(scan);
+    body.seat = true;
+    return request("POST", S.checkinUrl, body).then(function (response) {
+      setOnline(true);
+      if (response.status === 200 && response.data) {
+        var entry = state.byId.get(person.id);
+        if (entry) entry.status = "confirmed";
+        applyServer(scan, response.data);
+        show(response.data, scan, false);
+        return refreshList();
+      }
+      show({ result: "waitlisted", person: person,
+             message: (response.data && response.data.message) || "HTTP " + response.status }, null, false);
+    }, function () {
+      setOnline(false);
+      show({ result: "unknown", message: T.seatNeedsNetwork }, null, false);
+    });
+  }
+
+  function show(answer, scan, offline, corrected) {
     var panel = els.result;
     panel.className = "checkin-result result-" + answer.result;
     panel.dataset.result = answer.result;
+    panel.dataset.scan = scan ? scan.scan_id : "";
     panel.textContent = "";
     panel.appendChild(element("p", "result-word", T[answer.result] || answer.result));
     var person = answer.person;
@@ -427,6 +529,18 @@
     }
     (answer.notes || []).forEach(function (note) { panel.appendChild(element("p", "result-note", note)); });
     if (offline && answer.result !== "invalid") panel.appendChild(element("p", "result-note", T.offlineNote));
+    if (corrected) panel.appendChild(element("p", "result-note", T.corrected));
+    if (answer.result === "waitlisted" && answer.seat && person) {
+      if (answer.seat.free) {
+        var seat = element("button", "button primary", T.seat);
+        seat.type = "button";
+        seat.dataset.testid = "seat";
+        seat.addEventListener("click", function () { seatPerson(person); });
+        panel.appendChild(seat);
+      } else {
+        panel.appendChild(element("p", "result-message", answer.seat.message));
+      }
+    }
     if (answer.result === "welcome" && scan && person) {
       var button = element("button", "button", T.undo);
       button.type = "button";
@@ -435,8 +549,10 @@
       panel.appendChild(button);
     }
     if (navigator.vibrate) navigator.vibrate(answer.result === "welcome" ? 80 : [200, 80, 200]);
-    if (panel.scrollIntoView) panel.scrollIntoView({ block: "nearest" });
-    if (document.activeElement !== els.search) els.code.focus();
+    // The answer and the camera's picture stay on screen together; with the camera on, the code
+    // field is not focused (a phone would open its keyboard over the picture).
+    if (els.view.scrollIntoView) els.view.scrollIntoView({ block: "nearest" });
+    if (!camera.stream && document.activeElement !== els.search) els.code.focus({ preventScroll: true });
   }
 
   function renderSearch() {
@@ -445,7 +561,7 @@
     if (query.length < 2 || !state.list) return;
     var key = placeKey(place());
     var matches = state.list.people.filter(function (person) {
-      return fold(person.name + " " + person.organisation).indexOf(query) >= 0;
+      return fold(person.name + " " + (person.organisation || "")).indexOf(query) >= 0;
     }).sort(function (a, b) { return a.name.localeCompare(b.name, "lv"); }).slice(0, 20);
     if (!matches.length) {
       els.found.appendChild(element("li", "empty", T.nothingFound));
@@ -584,6 +700,8 @@
           camera.stream = stream;
           els.video.srcObject = stream;
           els.video.hidden = false;
+          els.view.classList.add("is-camera");
+          if (els.view.scrollIntoView) els.view.scrollIntoView({ block: "nearest" });
           els.cameraStart.hidden = true;
           els.cameraStop.hidden = false;
           return els.video.play().then(scanFrame);
@@ -599,6 +717,7 @@
     if (camera.stream) camera.stream.getTracks().forEach(function (track) { track.stop(); });
     camera.stream = null;
     els.video.hidden = true;
+    els.view.classList.remove("is-camera");
     els.cameraStart.hidden = false;
     els.cameraStop.hidden = true;
   }
@@ -664,7 +783,8 @@
     if (document.visibilityState === "visible") sync().then(refreshList);
   });
   setInterval(function () {
-    if (state.queue.length) sync();
+    if (expired()) forgetWhenExpired();
+    else if (state.queue.length) sync();
     else if (Date.now() - state.lastRefresh > REFRESH_MS) refreshList();
   }, RETRY_MS);
 
@@ -673,5 +793,6 @@
   renderCounts();
   renderQueue();
   els.result.dataset.ready = "true";
-  sync().then(refreshList).then(function () { document.body.dataset.checkinReady = "true"; });
+  var start = expired() ? forgetWhenExpired() : sync().then(refreshList);
+  start.then(function () { document.body.dataset.checkinReady = "true"; });
 })();

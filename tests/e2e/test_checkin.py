@@ -11,6 +11,7 @@ from sqlalchemy import select
 from eventapp.extensions import db
 from eventapp.models import CheckIn, CheckInLink, Event, Registration, User, utcnow
 from eventapp.services import badges, checkin
+from eventapp.services.registration import cancel_registration
 
 from ..factories import create_event, create_registration, create_user
 from ..pdf_tools import page_images
@@ -157,6 +158,115 @@ def test_scans_made_offline_are_sent_when_the_network_returns(new_page, live_app
         assert db.session.scalar(select(CheckInLink.label).where(CheckInLink.secret == secret)) == "Annas telefons"
 
 
+def make_link(live_app, slug: str, label: str) -> str:
+    with live_app.app_context():
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        now = utcnow()
+        link = checkin.create_link(db.session, event, create_user(db.session), label,
+                                   now + timedelta(hours=6), now)
+        db.session.commit()
+        return link.secret
+
+
+def stored_keys(page: Page) -> list[str]:
+    return page.evaluate(
+        "() => Object.keys(window.localStorage).filter(k => k.startsWith('eventapp.checkin.'))"
+    )
+
+
+def test_the_big_panel_shows_the_server_s_refusal_once_an_offline_scan_is_sent(new_page, live_app,
+                                                                               live_server):
+    slug, (liene,) = people(live_app, "Liene Atteiktā")
+    secret = make_link(live_app, slug, "Durvis")
+    page = new_page()
+    open_door(page, f"{live_server}/checkin/{secret}")
+    result = page.locator("[data-testid=result]")
+    page.context.set_offline(True)
+    expect(page.locator("[data-testid=network]")).to_have_attribute("data-online", "false")
+    with live_app.app_context():  # cancelled meanwhile: this phone's list does not know it yet
+        cancel_registration(db.session, db.session.get(Registration, liene["id"]), utcnow())
+        db.session.commit()
+    type_code(page, liene["code"])
+    expect(result).to_have_attribute("data-result", "welcome")  # what this device could tell
+    page.context.set_offline(False)
+    expect(page.locator("[data-testid=queue]")).to_have_attribute("data-count", "0")
+    expect(result).to_have_attribute("data-result", "cancelled")  # the server's final answer, in big
+    expect(result).to_contain_text("Šī reģistrācija ir atcelta.")
+    expect(result).not_to_contain_text("Laipni lūdzam")
+    expect(page.locator("[data-testid=conflicts]")).to_contain_text("Liene Atteiktā")
+    assert arrivals(live_app, liene["id"]) == []
+
+
+def test_a_revoked_link_s_device_forgets_the_list_and_the_scans_it_could_not_send(new_page, live_app,
+                                                                                  live_server):
+    slug, (olga, ivars) = people(live_app, "Olga Aizmirstā", "Ivars Neaizsūtītais")
+    secret = make_link(live_app, slug, "Atsauktā")
+    page = new_page()
+    open_door(page, f"{live_server}/checkin/{secret}")
+    expect(page.locator("[data-testid=kept]")).to_contain_text("līdz pasākuma beigām")
+    assert any(".list" in key for key in stored_keys(page))
+    stored = page.evaluate("() => Object.entries(window.localStorage).map(e => e[1]).join(' ')")
+    assert "Olga Aizmirstā" in stored and "Jēkabpils novada pašvaldība" not in stored  # no organisations kept
+
+    page.context.set_offline(True)
+    expect(page.locator("[data-testid=network]")).to_have_attribute("data-online", "false")
+    type_code(page, ivars["code"])
+    expect(page.locator("[data-testid=queue]")).to_have_attribute("data-count", "1")
+    with live_app.app_context():
+        link = db.session.scalar(select(CheckInLink).where(CheckInLink.secret == secret))
+        checkin.revoke_link(db.session, link, None, utcnow())
+        db.session.commit()
+    page.context.set_offline(False)
+    forgotten = page.locator("[data-testid=forgotten]")
+    expect(forgotten).to_be_visible()
+    expect(forgotten).to_contain_text("Šī ierīce vairs neglabā dalībnieku sarakstu")
+    expect(forgotten).to_contain_text("dzēsti: 1")
+    assert stored_keys(page) == []
+    assert arrivals(live_app, ivars["id"]) == []
+    page.locator("#search").fill("olga")
+    expect(page.locator("[data-testid=found] li")).to_have_count(0)
+
+
+def test_a_device_forgets_the_list_by_itself_after_the_event(new_page, live_app, live_server):
+    slug, _ = people(live_app, "Pēteris Pēcpasākuma")
+    secret = make_link(live_app, slug, "Vēlā")
+    page = new_page()
+    open_door(page, f"{live_server}/checkin/{secret}")
+    assert stored_keys(page)
+    page.evaluate("""() => {  // the end kept with the list has passed (a phone opened the day after)
+        for (const key of Object.keys(window.localStorage)) {
+            if (!key.endsWith('.list')) continue;
+            const list = JSON.parse(window.localStorage.getItem(key));
+            list.keep_until = '2000-01-01T00:00:00+00:00';
+            window.localStorage.setItem(key, JSON.stringify(list));
+        }
+    }""")
+    open_door(page, f"{live_server}/checkin/{secret}")
+    expect(page.locator("[data-testid=forgotten]")).to_be_visible()
+    assert stored_keys(page) == []
+
+
+def test_someone_waiting_is_seated_at_the_door_when_a_seat_is_free(organiser_page: Page, live_app,
+                                                                     live_server):
+    with live_app.app_context():
+        event = create_event(db.session, tracks=1, capacity=1, title_lv="Sēde ar rindu")
+        create_registration(db.session, event, full_name="Pirmā Sēdvietā")
+        waiting = create_registration(db.session, event, full_name="Gatis Gaidītājs")
+        event.capacity = 2  # raised, the waiting list not yet filled (as when held seats are let go)
+        db.session.commit()
+        slug, waiting_id, code = event.slug, waiting.id, f"EVA1:{waiting.badge_secret}"
+    page = organiser_page
+    open_door(page, f"{live_server}/admin/events/{slug}/checkin")
+    result = page.locator("[data-testid=result]")
+    type_code(page, code)
+    expect(result).to_have_attribute("data-result", "waitlisted")
+    expect(result).to_contain_text("Gaidīšanas sarakstā, nr. 1.")
+    result.locator("[data-testid=seat]").click()
+    expect(result).to_have_attribute("data-result", "welcome")
+    expect(result).to_contain_text("Gatis Gaidītājs")
+    assert len(arrivals(live_app, waiting_id)) == 1
+
+
 def write_y4m(image: Image.Image, path: Path, frames: int = 2) -> None:
     """A still picture as a Y4M video (YUV 4:2:0), the format Chromium's fake camera plays."""
     image = image.convert("RGB")
@@ -197,7 +307,8 @@ def test_the_camera_reads_a_printed_badge(browser, live_app, live_server, tmp_pa
                               f"--use-file-for-fake-video-capture={video}"],
     )
     try:
-        context = camera_browser.new_context()
+        phone = {"width": 390, "height": 844}
+        context = camera_browser.new_context(viewport=phone, is_mobile=True, has_touch=True)
         context.set_default_timeout(TIMEOUT_MS)
         context.grant_permissions(["camera"], origin=live_server)
         page = context.new_page()
@@ -206,6 +317,11 @@ def test_the_camera_reads_a_printed_badge(browser, live_app, live_server, tmp_pa
         result = page.locator("[data-testid=result]")
         expect(result).to_have_attribute("data-result", "welcome")
         expect(result).to_contain_text("Māris Ķirsis")
+        # After the scan the answer and the camera's picture are both on the phone's screen.
+        for part in (result, page.locator("#camera")):
+            box = part.bounding_box()
+            assert box is not None and box["height"] > 0
+            assert 0 <= box["y"] and box["y"] + box["height"] <= phone["height"], (part, box)
         context.close()
     finally:
         camera_browser.close()

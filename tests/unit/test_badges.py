@@ -151,8 +151,9 @@ def test_the_badge_goes_with_the_confirmation_drawn_when_sent(session, jekabpils
     row = session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == person.id)).one()
     queued = {a.filename: a for a in row.attachments}
     assert queued["badge.pdf"].data == b""  # not drawn while registering
-    [(filename, content_type, data)] = [(a.filename, a.content_type, a.data) for a in build_message(row).attachments
-                                        if a.filename == "badge.pdf"]
+    [(content_type, data)] = [(a.get_content_type(), a.get_content())
+                              for a in build_message(row, row.to_address, utcnow()).iter_attachments()
+                              if a.get_filename() == "badge.pdf"]
     assert content_type == "application/pdf" and data.startswith(b"%PDF")
     assert page_count(data, tmp_path) == 1
     assert ERIKS in pdf_text(data, tmp_path)

@@ -21,7 +21,13 @@ from eventapp.services import arrivals, checkin
 from eventapp.services.checkin import Scanner, check_in, undo_check_in
 from eventapp.services.exceptions import DomainError, NotFound
 from eventapp.services.registration import anonymise, cancel_registration
-from eventapp.services.walk_in import WalkInData, has_real_email, register_walk_in
+from eventapp.services.walk_in import (
+    AlreadyWaiting,
+    WalkInData,
+    has_real_email,
+    register_walk_in,
+    seat_at_door,
+)
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 
@@ -104,7 +110,7 @@ def test_other_event_cancelled_and_waiting_are_refused_with_their_reason(session
     stranger = create_registration(session, other_event, full_name="Pēteris Cits")
     result = scan(session, event, scanner, stranger, scan_id="x-other-1")
     assert result.result == "other_event"
-    assert checkin.answer(result, "en")["message"] == "Registered for another event: Forum."
+    assert checkin.answer(result, "en")["message"] == "This badge belongs to another event: Forum."
 
     assert janis.choices[0].status is RegistrationStatus.WAITLISTED  # waiting for a track only: still confirmed
     full_event = create_event(session, capacity=1)
@@ -112,7 +118,7 @@ def test_other_event_cancelled_and_waiting_are_refused_with_their_reason(session
     waiting = create_registration(session, full_event)
     assert waiting.status is RegistrationStatus.WAITLISTED
     answer = checkin.answer(scan(session, full_event, scanner, waiting, scan_id="x-wait-1"), "en")
-    assert (answer["result"], answer["message"]) == ("waitlisted", "On the waiting list: no confirmed seat.")
+    assert (answer["result"], answer["message"]) == ("waitlisted", "On the waiting list, nr. 1.")
 
     cancel_registration(session, anna, utcnow())
     answer = checkin.answer(scan(session, event, scanner, anna, scan_id="x-cancel-1"), "en")
@@ -319,3 +325,98 @@ def test_counts_of_arrivals_by_sector_and_track(session, door):
 
     undo_check_in(session, event, scanner, "count-2", utcnow())
     assert arrivals.arrival_counts(session, event).total.arrived == 1
+
+
+# --- a badge of another event ---------------------------------------------------------------
+
+def test_a_badge_of_another_event_says_which_event_and_nothing_about_the_person(session, door):
+    event, _, _, scanner = door
+    forum = create_event(session, tracks=1, title_lv="Forums", title_en="Forum")
+    stranger = create_registration(session, forum, full_name="Pēteris Cits",
+                                   organisation_name="Rīgas biedrība")
+    answer = checkin.answer(scan(session, event, scanner, stranger, scan_id="x-other-2"), "lv")
+    assert answer["result"] == "other_event" and "Forums" in answer["message"]
+    assert "person" not in answer
+    flat = repr(answer)
+    for detail in ("Pēteris", "Rīgas biedrība", "Darba grupa", str(stranger.id)):
+        assert detail not in flat
+
+
+# --- someone waiting turns up at the door -----------------------------------------------------
+
+@pytest.fixture
+def waiting(session):
+    """Two seats, one held for state administration until three days before: Anna has one, Ilze waits."""
+    event = create_event(session, tracks=1, capacity=2, state_admin_minimum=1, title_lv="Sēde Jēkabpilī")
+    anna = create_registration(session, event, full_name="Anna Sēdvietā")
+    ilze = create_registration(session, event, full_name="Ilze Gaida", email="ilze@example.lv")
+    organiser = create_user(session)
+    return event, anna, ilze, Scanner(user=organiser)
+
+
+def test_a_waiting_person_hears_their_number_and_why_no_seat_is_free(session, waiting):
+    event, anna, ilze, scanner = waiting
+    assert ilze.status is RegistrationStatus.WAITLISTED
+    before_release = event.starts_at - timedelta(days=5)
+    result = scan(session, event, scanner, ilze, scan_id="wait-1", now=before_release)
+    answer = checkin.answer(result, "en")
+    assert answer["result"] == "waitlisted" and answer["waiting"] == 1
+    assert answer["message"] == "On the waiting list, nr. 1."
+    assert answer["seat"] == {"free": False, "reason": "held",
+                              "message": "The free seats are held for state administration."}
+    with pytest.raises(DomainError) as refused:
+        seat_at_door(session, event, scanner, before_release, scan_id="seat-1", registration_id=ilze.id)
+    assert refused.value.reason == "held"
+    assert ilze.status is RegistrationStatus.WAITLISTED
+
+    # The other way round: both seats taken, then nobody may take one.
+    full = create_event(session, capacity=1)
+    create_registration(session, full)
+    late = create_registration(session, full, sector=Sector.STATE_ADMINISTRATION,
+                               organisation_name="Kultūras ministrija")
+    answer = checkin.answer(scan(session, full, scanner, late, scan_id="wait-2"), "en")
+    assert answer["seat"] == {"free": False, "reason": "event_full",
+                              "message": "No seat is free: the event is full."}
+
+
+def test_a_free_event_seat_is_not_enough_when_their_working_group_is_full(session):
+    event = create_event(session, tracks=1, capacity=2, track_capacity=1)
+    first = create_registration(session, event)
+    second = create_registration(session, event)  # an event seat, waiting for the working group
+    third = create_registration(session, event)
+    assert (first.choices[0].status, second.choices[0].status, third.status) == (
+        RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.WAITLISTED)
+    event.capacity = 3  # raised, the waiting list not yet filled
+    session.flush()
+    scanner = Scanner(user=create_user(session))
+    answer = checkin.answer(scan(session, event, scanner, third, scan_id="track-full-1"), "en")
+    assert answer["seat"]["reason"] == "track_full"
+    with pytest.raises(DomainError) as refused:
+        seat_at_door(session, event, scanner, utcnow(), scan_id="seat-2", registration_id=third.id)
+    assert refused.value.reason == "track_full"
+
+
+def test_seating_a_waiting_person_at_the_door_when_a_seat_is_free_for_them(session, waiting):
+    event, anna, ilze, scanner = waiting
+    after_release = event.starts_at - timedelta(days=1)  # the held seat is free for anyone now
+    answer = checkin.answer(scan(session, event, scanner, ilze, scan_id="wait-3", now=after_release), "en")
+    assert answer["seat"] == {"free": True}
+    assert session.scalar(select(func.count()).select_from(CheckIn)) == 0  # only offered
+
+    result = seat_at_door(session, event, scanner, after_release, scan_id="seat-3", registration_id=ilze.id)
+    assert result.result == "welcome" and result.check_in.registration_id == ilze.id
+    assert ilze.status is RegistrationStatus.CONFIRMED
+    assert all(choice.status is RegistrationStatus.CONFIRMED for choice in ilze.choices)
+    kinds = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.registration_id == ilze.id)).all()
+    assert "promoted" in kinds
+    audit = session.scalar(select(AuditEntry).where(AuditEntry.action == "registration.seat_at_door"))
+    assert audit.object_id == ilze.id and audit.user_id == scanner.user.id
+    again = seat_at_door(session, event, scanner, after_release, scan_id="seat-3", registration_id=ilze.id)
+    assert again.replayed  # the same request sent twice: one check-in
+
+
+def test_a_walk_in_with_a_waiting_address_leads_to_the_choice(session, waiting):
+    event, _, ilze, scanner = waiting
+    with pytest.raises(AlreadyWaiting) as found:
+        register_walk_in(session, event, walk_in(email="Ilze@example.lv"), scanner, utcnow())
+    assert found.value.registration is ilze

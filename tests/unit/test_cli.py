@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from eventapp.extensions import db
-from eventapp.models import Event, Organisation, User, UserRole
+from eventapp.models import Event, Organisation, OutboxMessage, OutboxStatus, User, UserRole
 
 
 def count(app, model):
@@ -56,3 +56,21 @@ def test_create_user_refuses_short_password_and_duplicates(app, runner):
     assert runner.invoke(args=ok, input="garāka-parole\ngarāka-parole\n").exit_code == 0
     again = runner.invoke(args=ok, input="garāka-parole\ngarāka-parole\n")
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_send_mail_twice_delivers_every_message_once_past_one_it_cannot_carry(mail_app, smtp_server):
+    with mail_app.test_request_context():
+        for address in ("anna@example.lv", "jānis@example.lv", "zane@example.lv"):
+            db.session.add(OutboxMessage(kind="test", to_address=address, subject="Pieņemšanas pārbaude", body_text="Sveiki!"))
+        db.session.commit()
+    runner = mail_app.test_cli_runner()
+    first = runner.invoke(args=["send-mail"])
+    assert first.exit_code == 0, first.output
+    assert "sent 2, to retry 0, failed 1" in first.output
+    second = runner.invoke(args=["send-mail"])
+    assert second.exit_code == 0, second.output
+    assert "sent 0, to retry 0, failed 0" in second.output
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["anna@example.lv", "zane@example.lv"]
+    with mail_app.app_context():
+        failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED))
+        assert failed.to_address == "jānis@example.lv" and "non-ASCII" in failed.last_error

@@ -79,7 +79,7 @@ def test_the_shown_name_keeps_latvian_letters_and_drops_controls(app):
     assert uploads.content_disposition("Жж.png").startswith('attachment; filename="file.png"; ')
 
 
-def test_a_file_is_stored_by_its_hash_outside_static_and_versioned_by_title(session, world, tmp_path):
+def test_a_file_is_stored_by_its_hash_outside_static_and_versioned_when_it_replaces_one(session, world, tmp_path):
     event, facilitator, _organiser = world
     track = event.tracks[0]
     first, second = files.pdf("Pirmā versija"), files.pdf("Otrā versija")
@@ -98,16 +98,55 @@ def test_a_file_is_stored_by_its_hash_outside_static_and_versioned_by_title(sess
     assert other_title.created and other_title.file.content_hash == digest and other_title.file.version == 1
     assert len(stored(tmp_path)) == 1  # the same content is kept once
 
-    newer = summaries.add_file(session, facilitator, track, "Kopsavilkums", "kopsavilkums.pdf", second, str(tmp_path), utcnow())
-    assert newer.created and newer.file.version == 2
+    same_title = summaries.add_file(session, facilitator, track, "Kopsavilkums", "kopsavilkums.pdf", second,
+                                    str(tmp_path), utcnow())
+    assert same_title.created and same_title.file.version == 1  # a new file: a title never makes a version
+    newer = summaries.add_file(session, facilitator, track, "", "kopsavilkums-labots.pdf", second, str(tmp_path),
+                               utcnow(), replaces=one.file.document_id)
+    assert newer.created and newer.file.version == 2 and newer.file.document_id == one.file.document_id
+    assert newer.file.title == "Kopsavilkums"  # an empty title keeps the replaced file's
     assert len(stored(tmp_path)) == 2 and (tmp_path / digest[:2] / digest[2:]).read_bytes() == first  # nothing overwritten
     summary = summaries.summary_for(session, track)
-    assert [(f.title, f.version) for f in summaries.latest_files(summary)] == [("Kopsavilkums", 2), ("Pielikums", 1)]
+    assert [(f.title, f.version) for f in summaries.current_files(summary)] == [
+        ("Kopsavilkums", 2), ("Kopsavilkums", 1), ("Pielikums", 1)]
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "summary.upload", AuditEntry.object_id == newer.file.id)
                           ).details["version"] == 2
 
-    back = summaries.add_file(session, facilitator, track, "Kopsavilkums", "kopsavilkums.pdf", first, str(tmp_path), utcnow())
+    unchanged = summaries.add_file(session, facilitator, track, "", "x.pdf", second, str(tmp_path), utcnow(),
+                                   replaces=one.file.document_id)
+    assert not unchanged.created and unchanged.file.id == newer.file.id  # the current version again: nothing new
+    back = summaries.add_file(session, facilitator, track, "", "kopsavilkums.pdf", first, str(tmp_path), utcnow(),
+                              replaces=one.file.document_id)
     assert back.created and back.file.version == 3  # going back to the first content is a new version too
+
+
+def test_photos_with_the_same_name_are_separate_files(session, world, tmp_path):
+    """Phones name every photo image.jpg: three photos are three files, all on the page and in the pack."""
+    event, facilitator, organiser = world
+    track = event.tracks[0]
+    photos = [files.jpeg(), files.jpeg(), files.jpeg()]
+    for photo in photos:
+        summaries.add_file(session, facilitator, track, "", "image.jpg", photo, str(tmp_path), utcnow())
+    summaries.publish(session, organiser, track, utcnow())
+    summary = summaries.published_summaries(session, event)[0]
+    shown = summaries.current_files(summary)
+    assert sorted(f.content_hash for f in shown) == sorted(uploads.content_hash(p) for p in photos)
+    assert {f.version for f in shown} == {1}
+
+
+def test_replacing_a_file_that_is_gone_is_refused_on_its_field(session, world, tmp_path):
+    event, facilitator, _ = world
+    track = event.tracks[0]
+    one = summaries.add_file(session, facilitator, track, "", "a.pdf", files.pdf("a"), str(tmp_path), utcnow())
+    summaries.withdraw(session, facilitator, track, one.file.id, whole_file=True, now=utcnow())
+    other = create_event(session, tracks=1)
+    elsewhere = summaries.add_file(session, facilitator, other.tracks[0], "", "b.pdf", files.pdf("b"), str(tmp_path),
+                                   utcnow())
+    for document_id in (one.file.document_id, elsewhere.file.document_id, 999999):
+        with pytest.raises(DomainError) as refused:
+            summaries.add_file(session, facilitator, track, "", "c.pdf", files.pdf("c"), str(tmp_path), utcnow(),
+                               replaces=document_id)
+        assert refused.value.field == "replaces"
 
 
 def test_an_empty_title_takes_the_file_s_name(session, world, tmp_path):
@@ -204,10 +243,13 @@ def test_the_consolidated_document_has_the_texts_and_the_appended_pages(app, ses
     assert [item.title for item in reader.outline][:2] == [t.title_lv for t in event.tracks]
 
 
-def test_a_damaged_pdf_is_listed_instead_of_appended(app, session, world, tmp_path):
+def test_a_damaged_pdf_is_listed_instead_of_appended(app, session, world, tmp_path, monkeypatch):
     event, facilitator, organiser = world
     track = event.tracks[0]
-    summaries.add_file(session, facilitator, track, "Bojāts", "bojats.pdf", b"%PDF-1.4\nnot really\n", str(tmp_path), utcnow())
+    with monkeypatch.context() as unchecked:  # stored before uploaded PDFs were read; refused now
+        unchecked.setattr(uploads, "check_pdf", lambda data: None)
+        summaries.add_file(session, facilitator, track, "Bojāts", "bojats.pdf", b"%PDF-1.4\nnot really\n",
+                           str(tmp_path), utcnow())
     summaries.publish(session, organiser, track, utcnow())
     with app.test_request_context():
         body = summary_document.consolidated_pdf(event, summaries.published_summaries(session, event), str(tmp_path),
@@ -230,3 +272,173 @@ def test_the_demo_has_published_example_summaries_once(session):
     assert seed_demo(session, utcnow()) == []
     assert session.query(Summary).count() == 8 and len(forum.tracks) == 4
     assert session.query(Registration).filter_by(event_id=jekabpils.id).count() == people == 10
+
+
+def test_simultaneous_first_uploads_all_succeed(app):
+    """Six people upload at the same moment to three tracks that have no summary yet, two per track."""
+    import threading
+
+    from eventapp.extensions import db
+    from eventapp.models import User
+
+    with app.app_context():
+        event = create_event(db.session, tracks=3)
+        organiser = create_user(db.session, role="organiser")
+        db.session.commit()
+        track_ids, organiser_id = [t.id for t in event.tracks], organiser.id
+    folder = app.config["UPLOAD_FOLDER"]
+    contents = [files.pdf(f"Galds {n}") for n in range(6)]
+    start = threading.Barrier(len(contents))
+    errors: list[BaseException] = []
+
+    def upload(n: int) -> None:
+        try:
+            with app.app_context(), app.test_request_context():
+                start.wait(timeout=60)
+                track = db.session.get(Event, event_id).tracks[n % 3]
+                summaries.add_file(db.session, db.session.get(User, organiser_id), track, "", "image.pdf",
+                                   contents[n], folder, utcnow())
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+
+    with app.app_context():
+        event_id = db.session.scalar(select(Event.id))
+    threads = [threading.Thread(target=upload, args=(n,)) for n in range(len(contents))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Summary.track_id))) == sorted(track_ids)
+        kept = db.session.scalars(select(SummaryFile.content_hash)).all()
+        assert sorted(kept) == sorted(uploads.content_hash(c) for c in contents)
+        for content in contents:
+            assert uploads.blob_path(folder, uploads.content_hash(content)).read_bytes() == content
+
+
+def test_new_versions_uploaded_at_once_are_numbered_one_after_another(app):
+    """Four people replace the same file at the same moment: versions 2 to 5, none lost."""
+    import threading
+
+    from eventapp.extensions import db
+    from eventapp.models import User
+
+    folder = app.config["UPLOAD_FOLDER"]
+    with app.app_context():
+        event = create_event(db.session, tracks=1)
+        organiser = create_user(db.session, role="organiser")
+        first = summaries.add_file(db.session, organiser, event.tracks[0], "Tāfele", "image.jpg", files.jpeg(),
+                                   folder, utcnow())
+        db.session.commit()
+        event_id, organiser_id, document_id = event.id, organiser.id, first.file.document_id
+    contents = [files.jpeg() for _ in range(4)]
+    start = threading.Barrier(len(contents))
+    errors: list[BaseException] = []
+
+    def upload(content: bytes) -> None:
+        try:
+            with app.app_context(), app.test_request_context():
+                start.wait(timeout=60)
+                track = db.session.get(Event, event_id).tracks[0]
+                summaries.add_file(db.session, db.session.get(User, organiser_id), track, "", "image.jpg", content,
+                                   folder, utcnow(), replaces=document_id)
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=upload, args=(content,)) for content in contents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    with app.app_context():
+        versions = db.session.execute(select(SummaryFile.version, SummaryFile.content_hash)
+                                      .where(SummaryFile.document_id == document_id)).all()
+        assert sorted(v for v, _ in versions) == [1, 2, 3, 4, 5]
+        assert {h for _, h in versions} >= {uploads.content_hash(c) for c in contents}
+
+
+def three_versions(session, world, tmp_path):
+    event, facilitator, organiser = world
+    track = event.tracks[0]
+    one = summaries.add_file(session, facilitator, track, "Tāfele", "image.jpg", files.jpeg(), str(tmp_path), utcnow())
+    versions = [one.file] + [
+        summaries.add_file(session, facilitator, track, "", "image.jpg", files.jpeg(), str(tmp_path), utcnow(),
+                           replaces=one.file.document_id).file
+        for _ in range(2)
+    ]
+    summaries.publish(session, organiser, track, utcnow())
+    return event, track, versions
+
+
+def public_ids(session, event) -> list[int]:
+    return [f.id for s in summaries.published_summaries(session, event) for f in summaries.current_files(s)]
+
+
+def test_only_the_current_version_of_a_published_file_is_public(session, world, tmp_path):
+    event, _track, (v1, v2, v3) = three_versions(session, world, tmp_path)
+    assert [summaries.public_file(session, event, f.id) for f in (v1, v2, v3)] == [None, None, v3]
+    assert public_ids(session, event) == [v3.id]
+    assert summaries.event_file(session, event, v1.id) is v1  # the organisers still have it
+    assert summaries.public_file(session, create_event(session, tracks=1), v3.id) is None
+
+
+def test_withdrawing_the_current_version_makes_the_previous_one_current(session, world, tmp_path):
+    event, track, (v1, v2, v3) = three_versions(session, world, tmp_path)
+    _event, facilitator, organiser = world
+    result = summaries.withdraw(session, organiser, track, v3.id, whole_file=False, now=utcnow())
+    assert result.withdrawn == [v3] and result.current is v2 and not result.went_draft
+    assert v3.withdrawn_at is not None and v3.withdrawn_by_id == organiser.id
+    assert public_ids(session, event) == [v2.id]
+    assert summaries.public_file(session, event, v3.id) is None and summaries.public_file(session, event, v2.id) is v2
+
+    summaries.withdraw(session, organiser, track, v1.id, whole_file=False, now=utcnow())  # an older one: v2 stays
+    assert public_ids(session, event) == [v2.id]
+    with pytest.raises(DomainError, match="jau ir atsaukts"):
+        summaries.withdraw(session, organiser, track, v1.id, whole_file=False, now=utcnow())
+
+    summaries.withdraw(session, facilitator, track, v2.id, whole_file=False, now=utcnow())
+    assert public_ids(session, event) == [] and summaries.public_file(session, event, v2.id) is None
+    summary = summaries.summary_for(session, track)
+    assert summary.status is SummaryStatus.PUBLISHED  # nothing new became public: it stays published
+    assert len(summary.files) == 3  # nothing is deleted
+    actions = session.scalars(select(AuditEntry).where(AuditEntry.action.like("summary.withdraw%"))
+                              .order_by(AuditEntry.id)).all()
+    assert [(a.action, a.object_id, a.user_id, a.details["versions"]) for a in actions] == [
+        ("summary.withdraw_version", v3.id, organiser.id, [3]), ("summary.withdraw_version", v1.id, organiser.id, [1]),
+        ("summary.withdraw_version", v2.id, facilitator.id, [2])]
+
+
+def test_withdrawing_a_whole_file_takes_every_version_off(session, world, tmp_path):
+    event, track, (v1, v2, v3) = three_versions(session, world, tmp_path)
+    _event, facilitator, _organiser = world
+    other = summaries.add_file(session, facilitator, track, "Cits", "cits.pdf", files.pdf("cits"), str(tmp_path),
+                               utcnow()).file
+    result = summaries.withdraw(session, facilitator, track, v3.id, whole_file=True, now=utcnow())
+    assert result.withdrawn == [v1, v2, v3] and result.current is None
+    assert [f.id for f in summaries.current_files(summaries.summary_for(session, track))] == [other.id]
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "summary.withdraw_file"))
+    assert entry.details["versions"] == [1, 2, 3] and entry.details["document_id"] == v1.document_id
+
+
+def test_a_withdrawal_that_brings_an_older_version_back_needs_publishing_again(session, world, tmp_path):
+    """A facilitator may take a photo off at once; a version the organiser did not publish does not appear."""
+    event, track, (_v1, v2, v3) = three_versions(session, world, tmp_path)
+    _event, facilitator, _organiser = world
+    result = summaries.withdraw(session, facilitator, track, v3.id, whole_file=False, now=utcnow())
+    assert result.current is v2 and result.went_draft
+    assert summaries.published_summaries(session, event) == []
+
+
+def test_a_file_of_another_track_cannot_be_withdrawn(session, world, tmp_path):
+    event, facilitator, organiser = world
+    file = summaries.add_file(session, facilitator, event.tracks[0], "", "a.pdf", files.pdf("a"), str(tmp_path),
+                              utcnow()).file
+    with pytest.raises(DomainError, match="nav šī kopsavilkuma"):
+        summaries.withdraw(session, organiser, event.tracks[1], file.id, whole_file=False, now=utcnow())
+    assert file.withdrawn_at is None

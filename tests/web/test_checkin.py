@@ -2,7 +2,7 @@
 import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -300,7 +300,14 @@ def test_a_dead_link_says_so(client, make, setup, kind, status):
     response = client.get(f"/checkin/{secret}")
     assert response.status_code == status and 'data-testid="link-invalid"' in response.get_data(as_text=True)
     api = scan(client, setup["codes"]["eriks"], link=secret)
-    assert api.status_code == 403 and api.is_json
+    assert api.status_code == {"unknown": 403}.get(kind, 410) and api.is_json
+    if kind != "unknown":
+        assert api.get_json()["reason"] == kind
+        listing = client.get("/api/events/jekabpils/checkin-list", headers={"X-Checkin-Link": secret})
+        assert listing.status_code == 410 and listing.get_json()["reason"] == kind
+        page = response.get_data(as_text=True)  # the page makes the device forget what it kept
+        assert 'id="checkin-forget"' in page
+        assert f'data-prefix="eventapp.checkin.jekabpils.{secret[:10]}."' in page
     assert check_ins(make, setup["eriks"]) == []
 
 
@@ -347,7 +354,10 @@ def test_a_link_device_registers_a_walk_in_too(client, make, setup):
         "sector": "state_administration", "email": "karlis@example.lv", "consent_data": "y",
     })
     assert response.status_code == 302 and response.location.startswith(f"/checkin/{secret}/walk-in/")
-    person_id = int(response.location.rsplit("/", 1)[1])
+    assert "Kārlis Ātrais" in client.get(response.location).get_data(as_text=True)
+    person_id = make.run(lambda s: s.scalar(
+        select(Registration.id).where(Registration.full_name == "Kārlis Ātrais")
+    ))
     [(_, _, by_user, by_link, _)] = check_ins(make, person_id)
     assert by_user is None and by_link is not None
     assert client.get(f"/checkin/{secret}/badges/{person_id}.pdf").status_code == 200
@@ -418,3 +428,143 @@ def test_the_event_page_leads_to_the_door(client, login, setup):
     for link in ("/admin/events/jekabpils/checkin", "/admin/events/jekabpils/checkin-links",
                  "/admin/events/jekabpils/badges.pdf"):
         assert link in page
+
+
+# --- hostile bodies (issue 11, item 15) --------------------------------------------------------
+
+NESTED = b"[" * 1000 + b"]" * 1000
+START = b'{"event": "jekabpils", "scan_id": "abcd-1234", '
+HOSTILE = {
+    "nested arrays": ("application/json", NESTED, 400),
+    "nested objects as a value": ("application/json", START + b'"code": ' + b'{"a":' * 2000 + b"1" + b"}" * 2001,
+                                  400),
+    "huge number": ("application/json", START + b'"registration_id": ' + b"9" * 5000 + b"}", 400),
+    "not a number": ("application/json", START + b'"registration_id": NaN}', 400),
+    "invalid UTF-8": ("application/json", b'{"event": "jek\xff\xfepils", "scan_id": "abcd-1234"}', 400),
+    "not an object": ("application/json", b'"jekabpils"', 400),
+    "wrong content type": ("text/plain", START + b'"code": "EVA1:abc"}', 400),
+    "too large": ("application/json", START + b'"code": "' + b"x" * 20_000 + b'"}', 413),
+}
+
+
+@pytest.mark.parametrize("url", [API, API + "/undo"])
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("caller", ["anonymous", "organiser", "link", "revoked link"])
+def test_no_body_however_odd_answers_500_and_the_caller_is_asked_first(client, login, make, setup, url, name,
+                                                                        caller):
+    content_type, body, status = HOSTILE[name]
+    headers = {}
+    if caller == "organiser":
+        login("organiser")
+        headers["X-CSRFToken"] = settings_of(client, PAGE)["csrf"]
+    elif caller != "anonymous":
+        headers["X-Checkin-Link"] = make_link(make, revoked=caller == "revoked link")
+    response = client.post(url, data=body, content_type=content_type, headers=headers)
+    expected = {"anonymous": 401, "revoked link": 410}.get(caller, status)  # who calls, asked before the body
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    assert response.is_json and response.get_json()["message"]
+
+
+# --- what a device keeps (issue 11, item 17) ---------------------------------------------------
+
+def test_the_device_list_says_until_when_it_may_be_kept_and_the_page_says_so(client, login, make, setup):
+    secret = make_link(make)
+    listing = client.get("/api/events/jekabpils/checkin-list", headers={"X-Checkin-Link": secret})
+    keep_until = datetime.fromisoformat(listing.get_json()["keep_until"])
+    ends_at, valid_until = make.run(lambda s: (
+        s.scalar(select(Event.ends_at).where(Event.slug == "jekabpils")),
+        s.scalar(select(CheckInLink.valid_until).where(CheckInLink.secret == secret)),
+    ))
+    assert keep_until == min(valid_until, checkin_service.door_closes_at(ends_at))
+    page = client.get(f"/checkin/{secret}").get_data(as_text=True)
+    assert "Dalībnieku saraksts tiek glabāts šajā ierīcē līdz pasākuma beigām" in page
+    assert "Šī ierīce vairs neglabā dalībnieku sarakstu" in page  # what the page says once it forgot
+
+
+def test_after_the_event_the_device_list_is_gone(client, login, make, setup):
+    def over(s):
+        event = s.scalar(select(Event).where(Event.slug == "jekabpils"))
+        event.starts_at = utcnow() - timedelta(days=3)
+        event.ends_at = utcnow() - timedelta(days=2)
+
+    make.run(over)
+    login("organiser")
+    listing = client.get("/api/events/jekabpils/checkin-list")
+    assert listing.status_code == 410 and listing.get_json()["reason"] == "event_over"
+    assert "Ēriks" not in listing.get_data(as_text=True)
+
+
+def test_the_door_closes_at_the_end_of_the_event_s_last_day_in_riga():
+    ends = datetime(2025, 9, 3, 14, 0, tzinfo=timezone.utc)  # 17:00 in Riga
+    assert checkin_service.door_closes_at(ends) == datetime(2025, 9, 3, 20, 59, tzinfo=timezone.utc)
+
+
+# --- someone waiting at the door (issue 11, item 18) --------------------------------------------
+
+def test_a_waiting_person_is_told_their_number_and_why_there_is_no_seat(client, login, make, setup):
+    login("organiser")
+    token = settings_of(client, PAGE)["csrf"]
+    answer = scan(client, setup["codes"]["janis"], token=token).get_json()
+    assert answer["result"] == "waitlisted" and answer["waiting"] == 1
+    assert answer["seat"]["free"] is False and answer["seat"]["reason"] == "event_full"
+    refused = scan(client, registration_id=setup["janis"], token=token, seat=True)
+    assert refused.status_code == 409 and refused.get_json()["reason"] == "event_full"
+
+    def more_seats(s):  # raised without filling the list, as if the release moment had just passed
+        s.scalar(select(Event).where(Event.slug == "jekabpils")).capacity = 3
+
+    make.run(more_seats)
+    assert scan(client, setup["codes"]["janis"], token=token).get_json()["seat"] == {"free": True}
+    seated = scan(client, registration_id=setup["janis"], token=token, seat=True)
+    assert seated.status_code == 200 and seated.get_json()["result"] == "welcome"
+    assert make.run(lambda s: s.get(Registration, setup["janis"]).status) is RegistrationStatus.CONFIRMED
+    assert len(check_ins(make, setup["janis"])) == 1
+
+
+def test_a_walk_in_with_a_waiting_address_is_offered_the_seat(client, make, setup):
+    secret = make_link(make)
+    url = f"/checkin/{secret}/walk-in"
+    email = make.run(lambda s: s.get(Registration, setup["janis"]).email)
+    form = {"csrf_token": csrf_token(client, url), "full_name": "Jānis Gaida", "organisation": "Biedrība",
+            "sector": "ngo", "email": email, "consent_data": "y"}
+    full = client.post(url, data=form)
+    text = full.get_data(as_text=True)
+    assert full.status_code == 200 and 'data-testid="walk-in-waiting"' in text
+    assert "Jānis Gaida" in text and "nr. 1" in text and 'data-testid="seat"' not in text
+    assert "pasākums ir pilns" in text
+
+    make.run(lambda s: setattr(s.scalar(select(Event).where(Event.slug == "jekabpils")), "capacity", 3))
+    offered = client.post(url, data=form | {"csrf_token": csrf_token(client, url)}).get_data(as_text=True)
+    seat_url = re.search(r'<form method="post" action="([^"]+)" data-testid="seat"', offered).group(1)
+    assert seat_url == f"/checkin/{secret}/seat/{setup['janis']}"
+    done = client.post(seat_url, data={"csrf_token": csrf_token(client, url)})
+    assert done.status_code == 302
+    assert "Jānis Gaida" in client.get(done.location).get_data(as_text=True)
+    assert make.run(lambda s: s.get(Registration, setup["janis"]).status) is RegistrationStatus.CONFIRMED
+    assert len(check_ins(make, setup["janis"])) == 1
+
+
+# --- what a scanner may see (issue 11, item 26) -------------------------------------------------
+
+def test_a_badge_of_another_event_shows_nothing_about_the_person(client, login, setup):
+    login("organiser")
+    response = scan(client, setup["codes"]["stranger"], token=settings_of(client, PAGE)["csrf"])
+    answer = response.get_json()
+    assert answer["result"] == "other_event" and "Forums" in answer["message"] and "person" not in answer
+    assert "Pēteris" not in response.get_data(as_text=True)
+
+
+def test_the_walk_in_page_shows_only_the_walk_in_just_made(client, login, make, setup):
+    login("organiser")
+    for registration in ("eriks", "janis", "anna"):
+        assert client.get(f"{PAGE}/walk-in/{setup[registration]}").status_code == 404
+    url = PAGE + "/walk-in"
+    made = client.post(url, data={"csrf_token": csrf_token(client, url), "full_name": "Ilze Nākošā",
+                                  "organisation": "Sēlijas kopiena", "sector": "ngo", "consent_data": "y"})
+    assert client.get(made.location).status_code == 200
+    secret = make_link(make)
+    ticket = made.location.rsplit("/", 1)[1]
+    assert client.get(f"/checkin/{secret}/walk-in/{ticket}").status_code == 200  # the same event
+    forum_secret = make_link(make, slug="forums")
+    assert client.get(f"/checkin/{forum_secret}/walk-in/{ticket}").status_code == 404
+    assert client.get(f"{PAGE}/walk-in/{ticket[:-2]}xx").status_code == 404

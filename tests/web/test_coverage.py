@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from eventapp.extensions import db
-from eventapp.models import DelegationRequest, DelegationStatus, Event, utcnow
+from eventapp.models import DelegationRequest, DelegationStatus, Event, Organisation, Sector, utcnow
 from eventapp.services import outbox
 from eventapp.services.demo import EXAMPLE_SLUG, seed_demo
 
@@ -26,12 +26,42 @@ def states(page: str) -> list[str]:
 
 
 def test_board_shows_the_jekabpils_lesson(client, login, demo):
+    """After the event the board shows who came (the check-ins), not what was planned."""
     login("organiser")
     page = client.get(f"/admin/events/{JEKABPILS}/coverage").get_data(as_text=True)
-    assert states(page) == ["covered", "covered", "at_risk", "uncovered"]
+    assert states(page) == ["covered", "covered", "uncovered", "uncovered"]
     assert "Inese Kalniņa" in page and "Viedās administrācijas un reģionālās attīstības ministrija" in page
-    assert "Dace Liepiņa" in page  # remote, and said so
-    assert "nodrošināta" in page and "apdraudēta" in page and "nav nodrošināta" in page  # words, not colour alone
+    assert re.search(r"Dace Liepiņa.*?attālināti.*?nav reģistrēta ierašanās", page, re.S)  # remote, not recorded
+    assert "nodrošināta" in page and "nav nodrošināta" in page  # words, not colour alone
+    assert "Pasākums ir beidzies" in page
+
+
+def test_a_past_event_s_board_offers_no_request_and_a_late_request_is_answered_plainly(client, login, demo, make):
+    login("organiser")
+    page = client.get(f"/admin/events/{JEKABPILS}/coverage").get_data(as_text=True)
+    assert "delegation-requests" not in page and "Nosūtīt lūgumu" not in page
+    track_id = make.run(lambda s: s.scalar(select(Event).where(Event.slug == JEKABPILS)).tracks[3].id)
+    ministry_id = make.run(lambda s: s.scalar(select(Organisation.id).where(Organisation.sector == Sector.STATE_ADMINISTRATION).limit(1)))
+    response = client.post(f"/admin/events/{JEKABPILS}/tracks/{track_id}/delegation-requests", data={
+        f"t{track_id}-csrf_token": csrf_token(client, "/admin/"), f"t{track_id}-organisation_id": ministry_id,
+        f"t{track_id}-contact_email": "kanceleja@mk.gov.lv", f"t{track_id}-message": "",
+    })
+    assert response.status_code == 302
+    assert "Par šo pasākumu deleģēšanas lūgumus vairs nevar sūtīt" in client.get(response.location).get_data(as_text=True)
+    assert make.run(lambda s: s.scalar(select(DelegationRequest.id))) is None
+
+
+def test_the_day_before_an_event_the_board_offers_no_request(client, login, make):
+    from datetime import timedelta
+
+    from ..factories import create_event
+
+    slug = make.run(lambda s: create_event(s, tracks=1, state_admin_minimum=1,
+                                           starts_at=utcnow() + timedelta(hours=12)).slug)
+    login("organiser")
+    page = client.get(f"/admin/events/{slug}/coverage").get_data(as_text=True)
+    assert states(page) == ["uncovered"]
+    assert "delegation-requests" not in page and "deleģēšanas lūgumus vairs nevar sūtīt" in page
 
 
 def test_request_mailed_and_registered_through_turns_the_track_covered(mail_app, smtp_server):

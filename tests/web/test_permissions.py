@@ -12,8 +12,9 @@ import pytest
 from flask import current_app
 from reportlab.pdfgen import canvas
 
-from eventapp.models import CheckIn, CheckInLink, utcnow
+from eventapp.models import CheckIn, CheckInLink, OutboxMessage, OutboxStatus, utcnow
 from eventapp.services import summaries
+from eventapp.services.walk_in import walk_in_ticket
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..helpers import csrf_token
@@ -65,10 +66,13 @@ MATRIX = {
     "POST /admin/events/<slug>/registrations/<int:registration_id>/cancel": STAFF,
     "POST /admin/events/<slug>/registrations/<int:registration_id>/move": STAFF,
     "GET /admin/events/<slug>/badges.pdf": STAFF,
+    "GET /admin/events/<slug>/failed-mail": CO_HOST,
+    "POST /admin/events/<slug>/failed-mail/<int:message_id>/retry": CO_HOST,
     "GET /admin/events/<slug>/checkin": CO_HOST,
     "GET /admin/events/<slug>/checkin/walk-in": CO_HOST,
     "POST /admin/events/<slug>/checkin/walk-in": CO_HOST,
-    "GET /admin/events/<slug>/checkin/walk-in/<int:registration_id>": CO_HOST,
+    "GET /admin/events/<slug>/checkin/walk-in/<ticket>": CO_HOST,
+    "POST /admin/events/<slug>/checkin/seat/<int:registration_id>": CO_HOST,
     "GET /admin/events/<slug>/checkin/badges/<int:registration_id>.pdf": CO_HOST,
     "GET /admin/events/<slug>/checkin-links": STAFF,
     "POST /admin/events/<slug>/checkin-links": STAFF,
@@ -78,6 +82,7 @@ MATRIX = {
     "POST /admin/events/<slug>/tracks/<int:track_id>/summary": VIEW,
     "POST /admin/events/<slug>/tracks/<int:track_id>/summary/<any(publish, unpublish):action>": STAFF,
     "GET /admin/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>": VIEW,
+    "POST /admin/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>/withdraw": VIEW,
     "GET /admin/login": PUBLIC,
     "POST /admin/login": PUBLIC,
     "POST /admin/logout": SIGNED_IN,
@@ -91,7 +96,8 @@ MATRIX = {
     "GET /checkin/<secret>": LINK,
     "GET /checkin/<secret>/walk-in": LINK,
     "POST /checkin/<secret>/walk-in": LINK,
-    "GET /checkin/<secret>/walk-in/<int:registration_id>": LINK,
+    "GET /checkin/<secret>/walk-in/<ticket>": LINK,
+    "POST /checkin/<secret>/seat/<int:registration_id>": LINK,
     "GET /checkin/<secret>/badges/<int:registration_id>.pdf": LINK,
 }
 GUARDED = ("/admin", "/api", "/checkin")
@@ -131,6 +137,12 @@ def build_world(session) -> dict:
     session.add(CheckIn(registration=person, scan_id="world-scan", scanned_at=utcnow()))
     summary_file = summaries.add_file(session, users["organiser"], here.tracks[0], "Kopsavilkums", "kopsavilkums.pdf",
                                       small_pdf(), current_app.config["UPLOAD_FOLDER"], utcnow()).file
+    failed_mail = [
+        OutboxMessage(kind="confirmation", to_address=someone.email, registration=someone, event=someone.event, subject="Reģistrācija",
+                      body_text="…", status=OutboxStatus.FAILED, last_error="550 No such user", failed_at=utcnow())
+        for someone in (person, other_person)
+    ]
+    session.add_all(failed_mail)
     links = []
     for event in (here, elsewhere):
         link = CheckInLink(event_id=event.id, label="Annas tālrunis", secret=uuid.uuid4().hex,
@@ -144,9 +156,10 @@ def build_world(session) -> dict:
         "here": {"slug": here.slug, "registration_id": person.id, "slot_id": here.slots[0].id,
                  "track_id": here.tracks[0].id, "link_id": links[0].id, "user_id": facilitator.id,
                  "secret": links[0].secret, "token": "not-a-token", "action": "publish", "format": "csv",
-                 "file_id": summary_file.id},
+                 "file_id": summary_file.id, "message_id": failed_mail[0].id,
+                 "ticket": walk_in_ticket(current_app.secret_key, person)},
         "elsewhere": {"registration_id": other_person.id, "slot_id": elsewhere.slots[0].id,
-                      "track_id": elsewhere.tracks[0].id, "link_id": links[1].id},
+                      "track_id": elsewhere.tracks[0].id, "link_id": links[1].id, "message_id": failed_mail[1].id},
     }
 
 
@@ -214,7 +227,7 @@ def test_each_role_gets_exactly_its_answer(app, make, key):
     assert found == dict(zip(ROLES, MATRIX[key]))
 
 
-NESTED = [key for key in MATRIX if re.search(r"<int:(registration_id|slot_id|track_id|link_id)>", key)
+NESTED = [key for key in MATRIX if re.search(r"<int:(registration_id|slot_id|track_id|link_id|message_id)>", key)
           and "/admin/events/<slug>" in key]
 
 
@@ -225,3 +238,56 @@ def test_another_event_s_object_in_the_address_is_never_found(app, make, key):
     act_as(client, world, "organiser")
     values = world["here"] | world["elsewhere"]  # this event's address, the other event's ids
     assert request(client, key, values).status_code == 404
+
+
+# Every action on a user account: (method, address, form).
+USER_ACTIONS = {
+    "open": ("GET", "/admin/users/{id}", None),
+    "change role": ("POST", "/admin/users/{id}", {"role": "facilitator", "organisation_id": "0", "active": "y"}),
+    "switch off": ("POST", "/admin/users/{id}", {"role": "{role}", "organisation_id": "0"}),
+    "sign out everywhere": ("POST", "/admin/users/{id}/sign-out", {}),
+}
+
+
+def account_state(make, user_id):
+    from eventapp.models import User
+
+    return make.run(lambda s: (lambda u: (u.role, u.active, u.session_version))(s.get(User, user_id)))
+
+
+@pytest.mark.parametrize("action", sorted(USER_ACTIONS))
+@pytest.mark.parametrize("actor, target, allowed", [("organiser", "admin", False), ("admin", "organiser", True),
+                                                    ("organiser", "organiser", True)])
+def test_organisers_manage_every_user_but_administrators(app, make, action, actor, target, allowed):
+    def people(s):
+        return create_user(s, role=actor).get_id(), create_user(s, role=target).id
+
+    actor_id, target_id = make.run(people)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = actor_id, True
+    method, url, form = USER_ACTIONS[action]
+    url = url.format(id=target_id)
+    before = account_state(make, target_id)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {k: v.format(role=target) for k, v in form.items()} | {"csrf_token": csrf_token(client, "/")}
+        response = client.post(url, data=data)
+    if allowed:
+        assert response.status_code in (200, 302)
+        assert method == "GET" or account_state(make, target_id) != before
+    else:
+        assert response.status_code == 403
+        assert account_state(make, target_id) == before
+
+
+def test_the_users_list_offers_no_action_on_administrators_to_organisers(app, make, client):
+    def people(s):
+        return create_user(s, role="organiser").get_id(), create_user(s, role="admin").id
+
+    actor_id, admin_id = make.run(people)
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = actor_id, True
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/users/{admin_id}/sign-out" not in page and f'href="/admin/users/{admin_id}"' not in page

@@ -103,3 +103,47 @@ def test_privacy_notice_in_both_languages(client):
     assert "Memoranda padomes sekretariāts apstrādā" in client.get("/privacy").get_data(as_text=True)
     page = switch_to_english(client, "/privacy").get_data(as_text=True)
     assert "The secretariat of the Memorandum Council processes" in page
+
+
+
+def event_with_a_held_seat(app, make) -> tuple[str, dict[str, str]]:
+    """Three seats in one track, one taken by an NGO person, one held for state administration;
+    and the release moment as the pages write it, by language."""
+    from flask_babel import force_locale
+
+    from eventapp.formatting import riga_datetime
+
+    from ..factories import create_event, create_registration, future
+
+    release = future(days=40)
+
+    def build(s):
+        event = create_event(s, tracks=1, track_capacity=3, state_admin_minimum=1, held_seats_release_at=release,
+                             starts_at=future(days=50))
+        create_registration(s, event)
+        return event.slug
+
+    with app.test_request_context():
+        written = {}
+        for language, locale in (("lv", "lv"), ("en", "en_GB")):
+            with force_locale(locale):
+                written[language] = riga_datetime(release)
+    return make.run(build), written
+
+
+def test_event_page_says_which_seats_are_held_for_state_administration_and_until_when(app, client, make):
+    slug, until = event_with_a_held_seat(app, make)
+    page = client.get(f"/events/{slug}").get_data(as_text=True)
+    assert f"palikušas 2 vietas, no tām 1 rezervēta valsts pārvaldei līdz {until['lv']}" in page
+    english = switch_to_english(client, f"/events/{slug}").get_data(as_text=True)
+    assert f"2 seats left, 1 of them held for state administration until {until['en']}" in english
+
+
+def test_registration_form_offers_the_seats_open_to_anyone_and_notes_the_held_ones(app, client, make):
+    slug, until = event_with_a_held_seat(app, make)
+    page = client.get(f"/events/{slug}/register").get_data(as_text=True)
+    assert "Darba grupa 1 (1 brīva vieta; +1 rezervēta valsts pārvaldei)" in page
+    assert f"līdz {until['lv']}" in page
+    english = switch_to_english(client, f"/events/{slug}/register").get_data(as_text=True)
+    assert "Working group 1 (1 seat free; +1 held for state administration)" in english
+    assert f"until {until['en']}" in english

@@ -67,9 +67,9 @@ def summary_url(world, track: int = 0) -> str:
     return f"/admin/events/{world['event']}/tracks/{world['tracks'][track]}/summary"
 
 
-def upload(client, url: str, name: str, content: bytes, title: str = ""):
+def upload(client, url: str, name: str, content: bytes, title: str = "", replaces: int | str = ""):
     return client.post(url, data={
-        "csrf_token": csrf_token(client, url), "action": "upload", "title": title,
+        "csrf_token": csrf_token(client, url), "action": "upload", "title": title, "replaces": str(replaces),
         "file": (io.BytesIO(content), name),
     }, content_type="multipart/form-data")
 
@@ -195,23 +195,129 @@ def test_a_draft_event_s_summaries_are_not_public(client, login, make, world):
     assert anonymous.get(f"/events/{world['event']}/summaries.pdf").status_code == 404
 
 
-def test_a_new_version_keeps_the_old_one_downloadable(app, client, login, make, world):
+def test_a_new_version_keeps_the_old_one_for_the_organisers_only(app, client, login, make, world):
     login("organiser")
     english(client)
     url = summary_url(world)
     first, second = files.pdf("Pirmā"), files.pdf("Otrā")
     upload(client, url, "kopsavilkums.pdf", first, title="Kopsavilkums")
-    upload(client, url, "kopsavilkums-labots.pdf", second, title="Kopsavilkums")
+    document_id = make.run(lambda s: s.scalar(select(SummaryFile.document_id)))
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{document_id}">Kopsavilkums (version 1, kopsavilkums.pdf)</option>' in page
+    response = upload(client, url, "kopsavilkums-labots.pdf", second, replaces=document_id)
+    assert "was uploaded as version 2" in client.get(response.location).get_data(as_text=True)
     versions = make.run(lambda s: s.execute(select(SummaryFile.version, SummaryFile.id).order_by(SummaryFile.version)).all())
     assert [v for v, _ in versions] == [1, 2]
     page = client.get(url).get_data(as_text=True)
     assert "kopsavilkums.pdf" in page and "kopsavilkums-labots.pdf" in page
+    assert re.findall(r'data-testid="summary-file" data-file="\d+" data-state="(\w+)"', page) == ["current", "older"]
     assert fetch(client, f"{url}/files/{versions[0][1]}").data == first
     assert fetch(client, f"{url}/files/{versions[1][1]}").data == second
     publish(client, world)
-    event_page = app.test_client().get(f"/events/{world['event']}").get_data(as_text=True)
+    anonymous = app.test_client()
+    event_page = anonymous.get(f"/events/{world['event']}").get_data(as_text=True)
     assert f"/summaries/files/{versions[1][1]}" in event_page and f"/summaries/files/{versions[0][1]}" not in event_page
-    assert fetch(app.test_client(), f"/events/{world['event']}/summaries/files/{versions[0][1]}").data == first
+    assert fetch(anonymous, f"/events/{world['event']}/summaries/files/{versions[1][1]}").data == second
+    assert fetch(anonymous, f"/events/{world['event']}/summaries/files/{versions[0][1]}").status_code == 404
+    assert fetch(client, f"{url}/files/{versions[0][1]}").data == first  # the organisers still have it
+
+
+def test_photos_all_named_image_jpg_are_all_shown(app, client, login, make, world, tmp_path):
+    login("organiser")
+    english(client)
+    url = summary_url(world)
+    photos = [files.jpeg() for _ in range(3)]
+    for photo in photos:
+        assert upload(client, url, "image.jpg", photo).status_code == 302
+    publish(client, world)
+    anonymous = app.test_client()
+    event_page = anonymous.get(f"/events/{world['event']}").get_data(as_text=True)
+    ids = re.findall(rf"/events/{world['event']}/summaries/files/(\d+)", event_page)
+    assert len(ids) == 3
+    assert sorted(fetch(anonymous, f"/events/{world['event']}/summaries/files/{i}").data for i in ids) == sorted(photos)
+    text = pdf_text(anonymous.get(f"/events/{world['event']}/summaries.pdf").data, tmp_path)
+    for file_id in ids:
+        assert f"/summaries/files/{file_id}" in text
+
+
+def test_replacing_a_file_that_is_not_offered_is_refused_on_the_form(app, client, login, make, world):
+    login("organiser")
+    english(client)
+    url = summary_url(world)
+    upload(client, url, "a.pdf", files.pdf("a"))
+    response = upload(client, url, "b.pdf", files.pdf("b"), replaces="999999")
+    assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)
+    assert make.run(lambda s: s.query(SummaryFile).count()) == 1
+
+
+def withdraw(client, world, file_id: int, scope: str, token: bool = True):
+    url = summary_url(world)
+    data = {"scope": scope} | ({"csrf_token": csrf_token(client, url)} if token else {})
+    return client.post(f"{url}/files/{file_id}/withdraw", data=data)
+
+
+def test_a_withdrawn_version_leaves_the_public_page_and_the_pack(app, client, login, make, world, tmp_path):
+    login("organiser")
+    english(client)
+    url = summary_url(world)
+    photo, faces = files.jpeg(), files.jpeg()
+    upload(client, url, "image.jpg", photo, title="Tāfele")
+    document_id = make.run(lambda s: s.scalar(select(SummaryFile.document_id)))
+    upload(client, url, "image.jpg", faces, replaces=document_id)
+    first, second = make.run(lambda s: s.scalars(select(SummaryFile.id).order_by(SummaryFile.version)).all())
+    publish(client, world)
+    anonymous = app.test_client()
+    public = f"/events/{world['event']}/summaries/files/"
+    assert fetch(anonymous, public + str(second)).status_code == 200
+
+    assert withdraw(client, world, second, "version", token=False).status_code == 400  # a CSRF token is needed
+    response = withdraw(client, world, second, "version")
+    assert response.status_code == 302
+    assert "version 1 is the current one" in client.get(response.location).get_data(as_text=True)
+    assert fetch(anonymous, public + str(second)).status_code == 404
+    assert fetch(anonymous, public + str(first)).data == photo
+    assert fetch(client, f"{url}/files/{second}").data == faces  # the organisers still see it
+    page = client.get(url).get_data(as_text=True)
+    assert re.findall(r'data-testid="summary-file" data-file="\d+" data-state="(\w+)"', page) == ["withdrawn", "current"]
+
+    response = withdraw(client, world, first, "file")
+    assert "no longer public" in client.get(response.location).get_data(as_text=True)
+    assert fetch(anonymous, public + str(first)).status_code == 404
+    assert f"{public}" not in anonymous.get(f"/events/{world['event']}").get_data(as_text=True)
+    assert "already withdrawn" in client.get(withdraw(client, world, first, "file").location).get_data(as_text=True)
+    with app.app_context():
+        from eventapp.models import AuditEntry
+        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("summary.withdraw%"))
+                                  .order_by(AuditEntry.id)).all() == ["summary.withdraw_version", "summary.withdraw_file"]
+
+
+def test_a_withdrawn_pdf_is_not_appended_to_the_pack(app, client, login, make, world, tmp_path):
+    login("organiser")
+    english(client)
+    url = summary_url(world)
+    save_text(client, url, conclusions="Secinājumi")
+    upload(client, url, "slaidi.pdf", files.pdf("Withdrawn slides", pages=2), title="Slaidi")
+    publish(client, world)
+    document = f"/events/{world['event']}/summaries.pdf"
+    assert "Withdrawn slides 2" in pdf_text(client.get(document).data, tmp_path)
+    file_id = make.run(lambda s: s.scalar(select(SummaryFile.id)))
+    withdraw(client, world, file_id, "version")
+    text = pdf_text(client.get(document).data, tmp_path)
+    assert "Secinājumi" in text and "Withdrawn slides" not in text and "Slaidi" not in text
+
+
+def test_who_may_withdraw(app, client, login, make, world):
+    sign_in_facilitator(client, login, make, world["tracks"][0])
+    upload(client, summary_url(world), "a.pdf", files.pdf("a"))
+    upload(client, summary_url(world, 1), "b.pdf", files.pdf("b"))  # refused: another track
+    file_id = make.run(lambda s: s.scalar(select(SummaryFile.id)))
+    url = f"/admin/events/{world['event']}/tracks/{world['tracks'][1]}/summary/files/{file_id}/withdraw"
+    token = csrf_token(client, summary_url(world))
+    assert client.post(url, data={"csrf_token": token, "scope": "file"}).status_code == 403  # not the facilitator's track
+    assert withdraw(client, world, file_id, "everything").status_code == 400
+    assert withdraw(client, world, file_id + 1000, "file").status_code == 404
+    assert withdraw(client, world, file_id, "file").status_code == 302  # the facilitator takes off their own file
+    assert make.run(lambda s: s.get(SummaryFile, file_id).withdrawn_at) is not None
 
 
 def test_the_same_file_twice_is_stored_once(app, client, login, world):
