@@ -128,7 +128,7 @@ def time_invites(app, event_id: int) -> list[float]:
 def main(argv=None) -> int:
     args = parse_args(argv)
     from eventapp.extensions import db
-    from eventapp.models import AttendanceMode, Registration, RegistrationStatus, Sector, utcnow
+    from eventapp.models import AttendanceMode, Registration, Sector, utcnow
     from eventapp.services.registration import RegistrationData, is_fully_seated, register
 
     capacity = max(round(args.n * 0.9), 1)

@@ -121,6 +121,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/"):
+            # Scripts and the check-in page read JSON, also where no route answers.
+            return {"error": code, "message": getattr(error, "name", "Error")}, code
         return render_template("errors/error.html", code=code, error=error), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):

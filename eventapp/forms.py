@@ -1,14 +1,16 @@
 """What forms share: text cleaned of control characters, and the choice of tracks."""
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
 from .models import AttendanceMode, Event
-from .services.seats import seats_left
+from .services.holds import TrackSeats
 
 # NUL and the other C0 controls (but tab and newlines) have no place in typed text;
 # PostgreSQL refuses NUL outright.
@@ -33,28 +35,35 @@ MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE:
 
 
 def with_track_fields(
-    form_class: type[BaseForm], event: Event, locale: str, taken: dict[int, int], labels: dict[int, str] | None = None
+    form_class: type[BaseForm], event: Event, locale: str, seats: dict[int, TrackSeats]
 ) -> type[BaseForm]:
     """`form_class` with one radio group per time block that has tracks: `slot_<id>`, a track id.
 
-    A full track stays choosable (its label says so): choosing it means its waiting list.
-    `labels` ({track id: label}) replaces the labels made from `taken`.
+    Each option says the seats open to anyone and those held for state administration
+    (`holds.track_seats`). A full track stays choosable: choosing it means its waiting list.
     """
     fields = {}
     for slot in event.slots:
         if not slot.tracks:
             continue
-        choices = []
-        for track in slot.tracks:
-            title = track.local("title", locale)
-            if seats_left(track.capacity, taken.get(track.id, 0)) == 0:
-                title = f"{title} ({_l('full: waiting list')})"
-            choices.append((track.id, labels[track.id] if labels else title))
+        choices = [(track.id, track_label(track.local("title", locale), seats[track.id])) for track in slot.tracks]
         fields[f"slot_{slot.id}"] = RadioField(
             slot.local("title", locale), choices=choices, coerce=int,
             validators=[InputRequired(_l("Choose one working group for this time block."))],
         )
     return type(f"{form_class.__name__}ForEvent", (form_class,), fields)
+
+
+def track_label(title: str, seats: TrackSeats) -> str:
+    if seats.open is None:
+        return title
+    if seats.open == 0 and not seats.held:
+        return _("%(title)s (%(seats)s)", title=title, seats=_("full: waiting list"))
+    free = ngettext("%(num)d seat free", "%(num)d seats free", seats.open)
+    if not seats.held:
+        return _("%(title)s (%(seats)s)", title=title, seats=free)
+    held = ngettext("+%(num)d held for state administration", "+%(num)d held for state administration", seats.held)
+    return _("%(title)s (%(seats)s; %(held)s)", title=title, seats=free, held=held)
 
 
 def chosen_tracks(form: BaseForm) -> dict[int, int]:

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import chosen_tracks, with_track_fields
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
-from ..services import audit, calendar
+from ..services import audit, calendar, holds
 from ..services import registration as registrations
 from ..services.exceptions import DomainError
-from ..services.seats import taken_seats_by_track
 from .forms import ChangeForm, ConfirmForm
 
 bp = Blueprint("manage", __name__, url_prefix="/r")
@@ -27,9 +26,9 @@ def get_registration(token: str) -> Registration:
 
 def change_form(registration: Registration):
     event = registration.event
-    taken = taken_seats_by_track(db.session, event)
+    seats = holds.track_seats(db.session, event, utcnow())
     current = {f"slot_{c.slot_id}": c.track_id for c in registration.choices}
-    form = with_track_fields(ChangeForm, event, get_locale().language, taken)(
+    form = with_track_fields(ChangeForm, event, get_locale().language, seats)(
         attendance_mode=registration.attendance_mode.value, **current
     )
     if not event.remote_allowed:

@@ -1,12 +1,9 @@
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import MODE_LABELS, BaseForm
-from ..models import AttendanceMode, Event, Sector
-from ..services.holds import TrackSeats
+from ..models import AttendanceMode, Sector
 
 SECTOR_LABELS = {
     Sector.NGO: _l("Non-governmental organisation"),
@@ -49,21 +46,3 @@ class RegistrationForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that posts with a CSRF token."""
-
-
-def track_labels(event: Event, locale: str, seats: dict[int, TrackSeats]) -> dict[int, str]:
-    """{track id: its option label}: the seats open to anyone, and the ones held for state
-    administration (the person chooses their sector on the same form)."""
-    return {track.id: track_label(track.local("title", locale), seats[track.id]) for track in event.tracks}
-
-
-def track_label(title: str, seats: TrackSeats) -> str:
-    if seats.open is None:
-        return title
-    if seats.open == 0 and not seats.held:
-        return _("%(title)s (%(seats)s)", title=title, seats=_("full: waiting list"))
-    free = ngettext("%(num)d seat free", "%(num)d seats free", seats.open)
-    if not seats.held:
-        return _("%(title)s (%(seats)s)", title=title, seats=free)
-    held = ngettext("+%(num)d held for state administration", "+%(num)d held for state administration", seats.held)
-    return _("%(title)s (%(seats)s; %(held)s)", title=title, seats=free, held=held)

@@ -10,7 +10,7 @@ from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Orga
 from ..services import delegation, holds
 from ..services import registration as registrations
 from ..services.exceptions import DomainError
-from .forms import ConfirmForm, RegistrationForm, track_labels
+from .forms import ConfirmForm, RegistrationForm
 
 bp = Blueprint("registration", __name__)
 
@@ -51,7 +51,7 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
     if request is not None:
         prefill |= {"organisation": request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
                     f"slot_{request.track.slot_id}": request.track_id}
-    form = with_track_fields(RegistrationForm, event, locale, {}, track_labels(event, locale, seats))(**prefill)
+    form = with_track_fields(RegistrationForm, event, locale, seats)(**prefill)
     if not event.remote_allowed:
         del form.attendance_mode
     if not closed and form.validate_on_submit():

@@ -271,12 +271,17 @@ def change_registration(
 
     taken = seating.taken_seats_by_track(session, event)
     if mode is AttendanceMode.IN_PERSON and registration.status is CONFIRMED:
-        if to_in_person and seating.seats_left(event.capacity, seating.taken_event_seats(session, event)) == 0:
+        # A seat the person does not hold yet must be one they may take: seats held for state
+        # administration are not, unless they are state administration themselves.
+        held = holds.held_seats(session, event, now)
+        event_free = seating.seats_left(event.capacity, seating.taken_event_seats(session, event))
+        if to_in_person and not seating.can_take(registration.sector, event_free, sum(held.values())):
             raise DomainError(_l("There is no free in-person seat at the event; your registration stays remote."), "attendance_mode")
         for slot_id in track_ids:
             keeps_seat = not to_in_person and slot_id not in moved_slots and current[slot_id].status is CONFIRMED
             track = next(t for t in event.tracks if t.id == track_ids[slot_id])
-            if not keeps_seat and seating.seats_left(track.capacity, taken[track.id]) == 0:
+            free = seating.seats_left(track.capacity, taken[track.id])
+            if not keeps_seat and not seating.can_take(registration.sector, free, held.get(track.id, 0)):
                 raise DomainError(
                     _l("“%(track)s” is full; you keep your current place.", track=track.local("title", registration.language)),
                     f"slot_{slot_id}",

@@ -44,7 +44,7 @@ def lock_event(session: Session, event_id: int) -> Event:
     return session.scalars(query).unique().one()
 
 
-def _can_take(sector: Sector, free: int | None, held: int) -> bool:
+def can_take(sector: Sector, free: int | None, held: int) -> bool:
     """State administration may take any free seat; others only one that is not held for it."""
     seats = holds.open_seats(free, 0 if sector is Sector.STATE_ADMINISTRATION else held)
     return seats is None or seats > 0
@@ -65,7 +65,7 @@ def seat_newcomer(
             choice.status = CONFIRMED
         return
     sector = registration.sector
-    if not _can_take(sector, seats_left(event.capacity, taken_event), sum(held.values())):
+    if not can_take(sector, seats_left(event.capacity, taken_event), sum(held.values())):
         registration.status = WAITLISTED
         for choice in registration.choices:
             choice.status = WAITLISTED
@@ -74,7 +74,7 @@ def seat_newcomer(
     capacity = {track.id: track.capacity for track in event.tracks}
     for choice in registration.choices:
         free = seats_left(capacity[choice.track_id], taken_tracks[choice.track_id])
-        choice.status = CONFIRMED if _can_take(sector, free, held.get(choice.track_id, 0)) else WAITLISTED
+        choice.status = CONFIRMED if can_take(sector, free, held.get(choice.track_id, 0)) else WAITLISTED
 
 
 @dataclass
@@ -108,7 +108,7 @@ def fill_seats(session: Session, event: Event, now: datetime) -> Promotions:
         for registration in waiting:
             if free is not None and free <= 0:
                 break
-            if _can_take(registration.sector, free, sum(held.values())):
+            if can_take(registration.sector, free, sum(held.values())):
                 registration.status = CONFIRMED
                 promoted.registrations.append(registration)
                 free = None if free is None else free - 1
@@ -135,7 +135,7 @@ def fill_seats(session: Session, event: Event, now: datetime) -> Promotions:
             if left is not None and left <= 0:
                 break
             sector = choice.registration.sector
-            if _can_take(sector, left, track_held):
+            if can_take(sector, left, track_held):
                 choice.status = CONFIRMED
                 promoted.choices.append(choice)
                 left = None if left is None else left - 1
@@ -201,12 +201,12 @@ def door_seat_refusal(
     for registration_id, sector in ahead:
         if free is not None and free <= 0:
             break
-        if _can_take(sector, free, all_held):
+        if can_take(sector, free, all_held):
             promoted.add(registration_id)
             free = None if free is None else free - 1
     if free is not None and free <= 0:
         return "event_full"
-    if not _can_take(registration.sector, free, all_held):
+    if not can_take(registration.sector, free, all_held):
         return "held"
 
     taken = taken_seats_by_track(session, event)
@@ -226,12 +226,12 @@ def door_seat_refusal(
                 break
             if status is not CONFIRMED and registration_id not in promoted:
                 continue
-            if _can_take(sector, left, track_held):
+            if can_take(sector, left, track_held):
                 left = None if left is None else left - 1
                 if sector is Sector.STATE_ADMINISTRATION and mode is AttendanceMode.IN_PERSON:
                     track_held = max(track_held - 1, 0)
         if left is not None and left <= 0:
             return "track_full"
-        if not _can_take(registration.sector, left, track_held):
+        if not can_take(registration.sector, left, track_held):
             return "held"
     return None

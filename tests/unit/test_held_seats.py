@@ -169,3 +169,25 @@ def test_lowering_a_track_s_minimum_seats_the_people_waiting_at_once(session):
     assert waiting.choices[0].status is WAITLISTED
     events.update_track(session, None, event.tracks[0], {"state_admin_minimum": 0})
     assert waiting.choices[0].status is CONFIRMED
+
+
+def test_moving_to_another_track_respects_the_seats_held_there(session):
+    """Track 2 has two seats, one held for state administration: an NGO person who moved there
+    takes the open one; the next NGO person cannot take the held one through the private page."""
+    event = create_event(session, tracks=2, track_capacity=2, state_admin_minimum=1)
+    first, second = event.tracks
+    slot_id = first.slot_id
+    anna = create_registration(session, event, email="anna@example.lv")
+    janis = create_registration(session, event, email="janis@example.lv")
+    assert [c.status for c in (*anna.choices, *janis.choices)] == [CONFIRMED, WAITLISTED]
+    now = utcnow()
+    reg.change_registration(session, anna, AttendanceMode.IN_PERSON, {slot_id: second.id}, now)
+    assert anna.choices[0].track_id == second.id and anna.choices[0].status is CONFIRMED
+    peteris = create_registration(session, event, email="peteris@example.lv")  # Jānis took Anna's seat
+    with pytest.raises(DomainError):
+        reg.change_registration(session, peteris, AttendanceMode.IN_PERSON, {slot_id: second.id}, now)
+    assert peteris.choices[0].track_id == first.id
+    official = create_registration(session, event, email="dace@vm.gov.lv", sector=Sector.STATE_ADMINISTRATION,
+                                   organisation_name="Valsts kanceleja", track_ids={slot_id: first.id})
+    reg.change_registration(session, official, AttendanceMode.IN_PERSON, {slot_id: second.id}, now)
+    assert official.choices[0].track_id == second.id and official.choices[0].status is CONFIRMED

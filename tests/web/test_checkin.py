@@ -568,3 +568,12 @@ def test_the_walk_in_page_shows_only_the_walk_in_just_made(client, login, make, 
     forum_secret = make_link(make, slug="forums")
     assert client.get(f"/checkin/{forum_secret}/walk-in/{ticket}").status_code == 404
     assert client.get(f"{PAGE}/walk-in/{ticket[:-2]}xx").status_code == 404
+
+
+@pytest.mark.parametrize("method,path,code", [
+    ("post", "/api/nothing-here", 404), ("get", "/api/checkin", 405), ("put", "/api/checkin/undo", 405),
+])
+def test_the_api_answers_json_even_where_no_route_is(client, method, path, code):
+    response = getattr(client, method)(path, data="{}", content_type="application/json")
+    assert response.status_code == code
+    assert response.is_json and response.get_json()["error"] == code

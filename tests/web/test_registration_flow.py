@@ -218,3 +218,17 @@ def test_partly_seated_person_reads_the_same_state_on_the_private_page_and_in_th
     listing = client.get("/admin/events/partly/registrations").get_data(as_text=True)
     row = listing.split(f'data-registration="{janis_id}"')[1].split("</tr>")[0]
     assert "Vieta daļēji nodrošināta" in row and "Apstiprināta" not in row
+
+
+def test_private_page_offers_the_seats_a_person_can_take(client, make):
+    """The change form on the private page counts seats held for state administration as the
+    registration form does."""
+    from ..factories import create_registration
+
+    def build(s):
+        event = create_event(s, tracks=2, track_capacity=2, state_admin_minimum=1, slug="held")
+        return create_registration(s, event, email="anna@example.lv").secret
+
+    page = client.get(f"/r/{make.run(build)}").get_data(as_text=True)
+    assert "Darba grupa 1 (0 brīvu vietu; +1 rezervēta valsts pārvaldei)" in page
+    assert "Darba grupa 2 (1 brīva vieta; +1 rezervēta valsts pārvaldei)" in page
