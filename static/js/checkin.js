@@ -13,7 +13,8 @@
  * Personal data stays on the device only as long as it is needed: the stored list holds what a
  * scan needs (no organisations, no names of who scanned), and it is deleted, with the scans not
  * yet sent, when the event is over (the end is stored with the list and checked on load) or the
- * server says the link was revoked or has expired (410). A dead link's page (no settings, only
+ * server says the link was revoked or has expired (410), or that the organiser is signed out or no
+ * longer allowed (401, 403). A dead link's page (no settings, only
  * #checkin-forget) deletes what was kept for that link.
  *
  * Settings and every word shown come from the page (#checkin-settings), in its language.
@@ -246,7 +247,9 @@
         state.list = response.data;
         index();
         listChanged();
-      } else if (response.status === 410) {  // the link revoked or expired, the event over
+      } else if (response.status === 410 || response.status === 401 || response.status === 403) {
+        // The link revoked or expired, the event over, or the organiser signed out or no longer
+        // allowed: the attendees' data leaves this device.
         setOnline(true);
         var message = response.data && response.data.message;
         return sync().then(function () { forget(message); });

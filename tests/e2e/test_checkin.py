@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import CheckIn, CheckInLink, Event, Registration, User, utcnow
-from eventapp.services import badges, checkin
+from eventapp.services import badges, checkin, users
 from eventapp.services.registration import cancel_registration
 
 from ..factories import create_event, create_registration, create_user
@@ -225,6 +225,23 @@ def test_a_revoked_link_s_device_forgets_the_list_and_the_scans_it_could_not_sen
     assert arrivals(live_app, ivars["id"]) == []
     page.locator("#search").fill("olga")
     expect(page.locator("[data-testid=found] li")).to_have_count(0)
+
+
+def test_an_organiser_s_device_forgets_the_list_once_signed_out_elsewhere(organiser_page: Page, live_app,
+                                                                           live_server):
+    slug, _ = people(live_app, "Olga Organizatora")
+    page = organiser_page
+    open_door(page, f"{live_server}/admin/events/{slug}/checkin")
+    assert stored_keys(page)
+    with live_app.app_context():  # signed out on another device: every session of the user ends
+        for user in db.session.scalars(select(User)):
+            users.end_sessions(user)
+        db.session.commit()
+    page.context.set_offline(True)
+    expect(page.locator("[data-testid=network]")).to_have_attribute("data-online", "false")
+    page.context.set_offline(False)
+    expect(page.locator("[data-testid=forgotten]")).to_be_visible()
+    assert stored_keys(page) == []
 
 
 def test_a_device_forgets_the_list_by_itself_after_the_event(new_page, live_app, live_server):
