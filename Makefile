@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test translations messages migrate clean browser bench
+.PHONY: run test translations messages migrate clean browser node bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ run: translations migrate static/vendor
 	$(BIN)/flask send-mail --watch & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# The whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests.
-test: translations browser static/vendor
+# The whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests; and the
+# check-in page's modules against the vectors the server's tests read (tests/vectors/checkin.json).
+# The shell lists the test files: Node 21 and later no longer search a directory given to --test.
+test: translations browser node static/vendor
+	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
 
 # Debian's Chromium (and a font) for the browser tests; Playwright never downloads a browser.
@@ -40,16 +43,19 @@ browser:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core zbar-tools poppler-utils; \
 	fi
 
-# Third-party front-end code from the npm registry (package.json), copied where the pages load it
-# (the QR reader of the check-in page). npm comes from apt when missing.
-static/vendor: package.json package-lock.json
+# Node and npm (for the check-in page's tests and the vendored code below), from apt when missing.
+node:
 	@set -e; \
-	if ! command -v npm >/dev/null 2>&1; then \
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		echo "Installing npm with apt-get"; \
+		echo "Installing nodejs and npm with apt-get"; \
 		$$SUDO apt-get update; \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
 	fi
+
+# Third-party front-end code from the npm registry (package.json), copied where the pages load it
+# (the QR reader of the check-in page).
+static/vendor: package.json package-lock.json | node
 	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p $@
 	cp node_modules/jsqr/dist/jsQR.js $@/jsQR.js

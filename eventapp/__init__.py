@@ -1,4 +1,5 @@
 """eventapp: events of the Memorandum Council (NGOs and the Cabinet of Ministers of Latvia)."""
+import logging
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -8,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import security
 from .config import PROJECT_ROOT, Config, load_secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .languages import babel_locale
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -23,6 +25,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     configure_defaults(app)
+    configure_logging(app)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: the client's address and scheme come from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
@@ -33,7 +36,33 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    register_shell_context(app)
     return app
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(app: Flask) -> None:
+    """Every logger of the package (the app's own, `eventapp.services.*`) writes one line per
+    entry to standard error: request errors, mail that fails, each run of a command. Messages
+    name rows by id, never a person's name or address."""
+    logger = logging.getLogger("eventapp")
+    if not any(getattr(handler, "eventapp", False) for handler in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.eventapp = True
+        logger.addHandler(handler)
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
+def register_shell_context(app: Flask) -> None:
+    """`flask shell` starts with the database and the models at hand."""
+    from . import models
+
+    @app.shell_context_processor
+    def shell_context():
+        return {"db": db, "models": models, **{name: getattr(models, name) for name in models.__all__}}
 
 
 def configure_defaults(app: Flask) -> None:
@@ -76,7 +105,7 @@ def register_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     """Latvian unless the visitor chose English (written the European way: 3 September 2025)."""
-    return "en_GB" if has_request_context() and session.get("lang") == "en" else "lv"
+    return babel_locale(session.get("lang") if has_request_context() else None)
 
 
 def load_user(user_id: str):
@@ -92,21 +121,21 @@ def load_user(user_id: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.routes import bp as admin_bp
-    from .api.routes import bp as api_bp
+    from .admin import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .checkin.routes import bp as checkin_bp
-    from .manage.routes import bp as manage_bp
+    from .checkin_api.routes import bp as checkin_api_bp
+    from .my_registration import bp as my_registration_bp
     from .public.routes import bp as public_bp
     from .registration.routes import bp as registration_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(registration_bp)
-    app.register_blueprint(manage_bp)
+    app.register_blueprint(my_registration_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(checkin_bp)
-    app.register_blueprint(api_bp)
+    app.register_blueprint(checkin_api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -121,6 +150,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if code == 500:
+            db.session.rollback()  # a failed statement leaves the session unusable for the error page
         if request.path.startswith("/api/"):
             # Scripts and the check-in page read JSON, also where no route answers.
             return {"error": code, "message": getattr(error, "name", "Error")}, code
@@ -134,11 +165,27 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import formatting
-
+    from . import formatting, labels
+    from .models import (
+        AttendanceMode,
+        DelegationStatus,
+        EventKind,
+        EventStatus,
+        RegistrationStatus,
+        Sector,
+        SummaryStatus,
+        UserRole,
+    )
     from .permissions import can
+    from .services.coverage import Coverage
+    from .services.registration_state import State
 
     app.jinja_env.globals["can"] = can
+    # Templates compare with members, never with their stored strings: `event.status == EventStatus.DRAFT`.
+    enums = (AttendanceMode, DelegationStatus, EventKind, EventStatus, RegistrationStatus, Sector, SummaryStatus,
+             UserRole, Coverage, State)
+    app.jinja_env.globals.update({enum_class.__name__: enum_class for enum_class in enums})
+    app.jinja_env.filters["label"] = labels.label
     app.jinja_env.filters["riga_date"] = formatting.riga_date
     app.jinja_env.filters["riga_time"] = formatting.riga_time
     app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime

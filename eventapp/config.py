@@ -19,6 +19,7 @@ class Config:
 
     PRODUCTION = os.environ.get("FLASK_ENV") == "production" or _bool("EVENTAPP_PRODUCTION")
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # of the package's loggers, written to standard error
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default: SQLite in instance/
     # Connections are renewed after half an hour instead of pinged before each use: one
     # round trip less per request. A connection the server dropped fails one request.

@@ -1,4 +1,4 @@
-"""What forms share: text cleaned of control characters, and the choice of tracks."""
+"""What forms share: text cleaned of control characters, the confirm button, and the choice of tracks."""
 import re
 
 from flask_babel import gettext as _
@@ -9,7 +9,8 @@ from wtforms import RadioField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
-from .models import AttendanceMode, Event
+from .form_messages import TRANSLATIONS
+from .models import Event
 from .services.holds import TrackSeats
 
 # NUL and the other C0 controls (but tab and newlines) have no place in typed text;
@@ -23,6 +24,9 @@ def drop_control_characters(value):
 
 class BaseForm(FlaskForm):
     class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
                 kwargs = dict(unbound_field.kwargs)
@@ -31,7 +35,10 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
-MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE: _l("Remotely")}
+class ConfirmForm(BaseForm):
+    """An empty form: a button that posts with a CSRF token."""
+
+
 
 
 def with_track_fields(

@@ -1,32 +1,60 @@
 """PDF basics shared by badges, reports and summaries: a Unicode font for every Latvian letter."""
-from functools import cache
+import threading
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),  # Debian's fonts-dejavu-core
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONT_FILES = {FONT: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+# Debian's fonts-dejavu-core first, then where other systems put fonts; then searched below these.
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
     Path("/usr/local/share/fonts"),
-)
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+]
+FONT_ROOTS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts"]
 # The council's full name, heading every document it issues.
 COUNCIL = _l("Council for the Implementation of the Memorandum of Cooperation between NGOs and the Cabinet of Ministers")
 
 
-@cache
+
+
+class FontMissing(RuntimeError):
+    """DejaVu Sans is not installed, so no PDF can be made."""
+
+
+_lock = threading.Lock()
+_registered = False
+
+
+def find_font(filename: str) -> Path:
+    for folder in FONT_DIRS:
+        if (folder / filename).is_file():
+            return folder / filename
+    for root in FONT_ROOTS:
+        if root.is_dir():
+            found = next(root.rglob(filename), None)
+            if found is not None:
+                return found
+    looked = ", ".join(str(p) for p in [*FONT_DIRS, *FONT_ROOTS])
+    raise FontMissing(
+        f"PDFs (badges, reports, summaries) need the DejaVu Sans font ({filename}), which was not found in "
+        f"{looked}. Install Debian's fonts-dejavu-core (`make browser` does: apt-get install fonts-dejavu-core)."
+    )
+
+
 def register_fonts() -> tuple[str, str]:
-    """Register DejaVu Sans with reportlab once; returns (regular, bold) font names."""
-    for name in (FONT, FONT_BOLD):
-        path = next((d / f"{name}.ttf" for d in FONT_DIRS if (d / f"{name}.ttf").exists()), None)
-        if path is None:
-            raise RuntimeError(
-                f"{name}.ttf was not found in {', '.join(map(str, FONT_DIRS))}: install Debian's fonts-dejavu-core"
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    return FONT, FONT_BOLD
+    """Register DejaVu Sans with reportlab once per process; returns the (regular, bold) font names."""
+    global _registered
+    with _lock:
+        if not _registered:
+            for name, filename in FONT_FILES.items():
+                pdfmetrics.registerFont(TTFont(name, str(find_font(filename))))
+            _registered = True
+    return FONT, BOLD
 
 
 def column_widths(columns: list[list[str]], font: str, size: float, total: float, padding: float) -> list[float]:

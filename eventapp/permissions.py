@@ -9,9 +9,10 @@ A facilitator acts only on the tracks they host. Views call `require(...)`, whic
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Event, Track, User, UserRole
+from .models import Event, Slot, Track, User, UserRole
 
 STAFF = (UserRole.ADMIN, UserRole.ORGANISER)
 # On an event its organisation co-hosts, a partner may:
@@ -65,8 +66,13 @@ def require(action: str, event: Event | None = None, track: Track | None = None)
 
 
 def event_for(slug: str, action: str) -> Event:
-    """The event of an address, for a user who may do `action` on it: 404 when there is none, else 403."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    """The event of an address, for a user who may do `action` on it: 404 when there is none, else 403.
+
+    Its time blocks and tracks come with it (two more queries, not one per time block).
+    """
+    event = db.session.scalar(
+        select(Event).where(Event.slug == slug).options(selectinload(Event.slots).selectinload(Slot.tracks))
+    )
     if event is None:
         abort(404)
     require(action, event)

@@ -9,11 +9,13 @@ import email.policy
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from eventapp import create_app
@@ -120,6 +122,46 @@ def session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+class CountedQueries:
+    """The SQL statements sent while a `count_queries` block ran (`len()` is their number)."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    @property
+    def reads(self) -> int:
+        return sum(1 for statement in self.statements if statement.lstrip().upper().startswith("SELECT"))
+
+    def __repr__(self) -> str:
+        return f"{len(self)} statements:\n" + "\n".join(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: ...`, then `len(queries)`: the statements the app's engine
+    sent inside the block, from a service called with `session` or a page fetched with `client`."""
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def counting():
+        counted = CountedQueries()
+
+        def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+            counted.statements.append(statement)
+
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counted
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import AuditEntry, Event, User, UserRole, utcnow
 from ..permissions import require
 from ..services import retention
-from .routes import bp
+from . import bp
 
 PAGE_SIZE = 200
 AREAS = ("event", "slot", "track", "registration", "checkin", "delegation", "summary", "user")

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import utcnow
+from ..permissions import event_for
 from ..services import badges
-from .routes import bp, get_event
+from . import bp
 
 
 @bp.get("/events/<slug>/badges.pdf")
 def badges_pdf(slug: str):
-    event = get_event(slug, "print_badges")
+    event = event_for(slug, "print_badges")
     layout = request.args.get("layout", "a4")
     if layout not in badges.LAYOUTS:
         abort(400)

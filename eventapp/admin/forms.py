@@ -1,10 +1,16 @@
+"""The organisers' forms: events, time blocks, tracks, registrations, delegations, summaries, users."""
+from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,19 +18,24 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..formatting import RIGA
 from ..forms import BaseForm
-from ..models import EventKind, Organisation
+from ..labels import label_choices
+from ..models import EventKind, Organisation, UserRole
+from ..services import summaries
+from ..services.events import EventData, SlotData, TrackData, TrackDetailsData, field_names
 
-KIND_LABELS = {
-    EventKind.REGIONAL_SESSION: _l("Regional visiting session"),
-    EventKind.FORUM: _l("Forum"),
-    EventKind.COUNCIL_SESSION: _l("Council session"),
-    EventKind.ONLINE_MEETING: _l("Online meeting"),
-    EventKind.WORKING_GROUP_MEETING: _l("Working group meeting"),
-}
+# The years an event of the council can fall in; anything else is a typing slip (and year 1
+# or 9999 cannot even be moved into UTC).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+Data = TypeVar("Data")
+
+
+def sensible_year(form, field) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Choose a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class RigaDateTimeField(DateTimeLocalField):
@@ -32,6 +43,12 @@ class RigaDateTimeField(DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_l("Choose a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
 
     def process_data(self, value):
         super().process_data(value.astimezone(RIGA).replace(tzinfo=None) if value else value)
@@ -46,20 +63,21 @@ def organisation_id(value) -> int:
     return value.id if isinstance(value, Organisation) else int(value)
 
 
-def _values(form: BaseForm, names: tuple[str, ...]) -> dict:
+def form_data(form: BaseForm, data_class: type[Data]) -> Data:
+    """`data_class` built from the form's fields of the same names."""
     values = {}
-    for name in names:
+    for name in field_names(data_class):
         field = getattr(form, name)
         value = field.aware if isinstance(field, RigaDateTimeField) else field.data
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()  # browsers send a textarea's lines with CRLF
         values[name] = value
-    return values
+    return data_class(**values)
 
 
 class EventForm(BaseForm):
     # Coerced to the enum, so that the stored kind (from `obj`) is the option shown as selected.
-    kind = SelectField(_l("Type"), choices=[(k.value, label) for k, label in KIND_LABELS.items()], coerce=EventKind)
+    kind = SelectField(_l("Type"), choices=label_choices(EventKind), coerce=EventKind)
     title_lv = StringField(_l("Title in Latvian"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     description_lv = TextAreaField(_l("Description in Latvian"), validators=[Optional(), Length(max=20000)])
@@ -86,14 +104,8 @@ class EventForm(BaseForm):
     )
     co_hosts = SelectMultipleField(_l("Co-hosting organisations"), coerce=organisation_id, validators=[Optional()])
 
-    FIELDS = (
-        "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
-        "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
-        "registration_closes_at", "remote_allowed", "remote_link", "held_seats_release_at",
-    )
-
-    def values(self) -> dict:
-        return _values(self, self.FIELDS) | {"kind": self.kind.data}
+    def as_data(self) -> EventData:
+        return form_data(self, EventData)
 
 
 class SlotForm(BaseForm):
@@ -102,8 +114,8 @@ class SlotForm(BaseForm):
     starts_at = RigaDateTimeField(_l("Starts (Riga time)"), validators=[DataRequired()])
     ends_at = RigaDateTimeField(_l("Ends (Riga time)"), validators=[DataRequired()])
 
-    def values(self) -> dict:
-        return _values(self, ("title_lv", "title_en", "starts_at", "ends_at"))
+    def as_data(self) -> SlotData:
+        return form_data(self, SlotData)
 
 
 class TrackDetailsForm(BaseForm):
@@ -114,8 +126,8 @@ class TrackDetailsForm(BaseForm):
     room = StringField(_l("Room"), validators=[Optional(), Length(max=120)])
     facilitator_name = StringField(_l("Facilitator"), validators=[Optional(), Length(max=200)])
 
-    def values(self) -> dict:
-        return _values(self, ("description_lv", "description_en", "room", "facilitator_name"))
+    def as_data(self) -> TrackDetailsData:
+        return form_data(self, TrackDetailsData)
 
 
 class TrackForm(TrackDetailsForm):
@@ -134,21 +146,74 @@ class TrackForm(TrackDetailsForm):
         _l("State-administration participants required"), validators=[Optional(), NumberRange(min=0, max=100)]
     )
 
-    def values(self) -> dict:
-        values = _values(
-            self,
-            ("title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name",
-             "capacity", "state_admin_minimum", "remote_link"),
-        )
+    def as_data(self) -> TrackData:
         offered = {value for value, _label in self.facilitator_id.choices or ()}
-        return values | {"facilitator_id": self.facilitator_id.data if self.facilitator_id.data in offered - {0} else None}
+        chosen = self.facilitator_id.data if self.facilitator_id.data in offered - {0} else None
+        return replace(form_data(self, TrackData), facilitator_id=chosen)
 
 
 class CloneEventForm(BaseForm):
     """A copy of an event on another day, at the same Riga time (the next monthly meeting)."""
 
-    starts_on = DateField(_l("Date of the copy"), validators=[DataRequired()])
+    starts_on = DateField(_l("Date of the copy"), validators=[DataRequired(), sensible_year])
 
 
-class ConfirmForm(BaseForm):
-    """An empty form: a button that posts with a CSRF token."""
+class MoveForm(BaseForm):
+    """One registration's track in one time block, changed by an organiser."""
+
+    slot_id = IntegerField(validators=[InputRequired()])
+    track_id = IntegerField(validators=[InputRequired()])
+
+
+class DelegationForm(BaseForm):
+    organisation_id = SelectField(_l("Institution"), coerce=int, validators=[DataRequired()])
+    contact_email = EmailField(
+        _l("Contact email"), validators=[DataRequired(), Email(_l("This does not look like an email address.")), Length(max=254)]
+    )
+    message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=3000)])
+
+
+SUMMARY_TEXT_LIMIT = 20000
+
+
+class SummaryForm(BaseForm):
+    conclusions = TextAreaField(_l("Key conclusions"), validators=[Optional(), Length(max=SUMMARY_TEXT_LIMIT)])
+    proposals = TextAreaField(_l("Proposals"), validators=[Optional(), Length(max=SUMMARY_TEXT_LIMIT)])
+    responsible_bodies = TextAreaField(
+        _l("Who should act (which ministry or other body)"), validators=[Optional(), Length(max=SUMMARY_TEXT_LIMIT)]
+    )
+    follow_up = TextAreaField(_l("Follow-up"), validators=[Optional(), Length(max=SUMMARY_TEXT_LIMIT)])
+
+    def as_data(self) -> summaries.SummaryText:
+        return summaries.SummaryText(**{field: getattr(self, field).data or "" for field in summaries.TEXT_FIELDS})
+
+
+class SummaryFileForm(BaseForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    file = FileField(_l("File"))
+    replaces = SelectField(_l("Replaces"), choices=[], default="")
+
+    def offer(self, summary) -> None:
+        """A new file, or a new version of one of the summary's current files."""
+        self.replaces.choices = [("", _("Nothing: this is a new file"))] + [
+            (str(file.document_id), _("%(title)s (version %(version)d, %(name)s)", title=file.title,
+                                      version=file.version, name=file.original_name))
+            for file in (summaries.current_files(summary) if summary else [])
+        ]
+
+    def replaced_document(self) -> int | None:
+        return int(self.replaces.data) if self.replaces.data else None
+
+
+class UserForm(BaseForm):
+    # Coerced to the enum, so that the stored role (from `obj`) is the option shown as selected.
+    role = SelectField(
+        _l("Role"), choices=label_choices(UserRole), coerce=UserRole
+    )
+    organisation_id = SelectField(_l("Organisation (for partners)"), coerce=int)
+    active = BooleanField(_l("Can sign in"), default=True)
+
+
+class InviteForm(UserForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])

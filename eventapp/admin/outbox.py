@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Event, OutboxMessage, utcnow
+from ..permissions import event_for
 from ..services import audit, outbox
-from .forms import ConfirmForm
-from .routes import bp, get_event
+from . import bp
 
 
 def visible_failed(event: Event) -> list[OutboxMessage]:
@@ -20,13 +21,13 @@ def visible_failed(event: Event) -> list[OutboxMessage]:
 
 @bp.get("/events/<slug>/failed-mail")
 def failed_mail(slug: str):
-    event = get_event(slug, "view_failed_mail")
+    event = event_for(slug, "view_failed_mail")
     return render_template("admin/outbox.html", event=event, messages=visible_failed(event), reasons=outbox.REASONS)
 
 
 @bp.post("/events/<slug>/failed-mail/<int:message_id>/retry")
 def retry_mail(slug: str, message_id: int):
-    event = get_event(slug, "view_failed_mail")
+    event = event_for(slug, "view_failed_mail")
     message = next((m for m in visible_failed(event) if m.id == message_id), None)
     if message is None:
         abort(404)

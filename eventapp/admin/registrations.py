@@ -2,51 +2,19 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms import IntegerField
-from wtforms.validators import InputRequired
 
+from ..actions import attempt
 from ..downloads import table_response
 from ..extensions import db
-from ..forms import MODE_LABELS, BaseForm
-from ..models import Event, Registration, RegistrationStatus, Sector, utcnow
-from ..permissions import can, require
+from ..forms import ConfirmForm
+from ..lookups import get_registration, get_track
+from ..models import Event, RegistrationStatus, utcnow
+from ..permissions import can, event_for, require
 from ..services import reports
-from ..services.exceptions import DomainError
 from ..services.registration import cancel_registration, change_registration
-from .forms import ConfirmForm
-from .routes import bp, get_event, get_track
-
-SECTOR_LABELS = {
-    Sector.NGO: _l("NGO"),
-    Sector.STATE_ADMINISTRATION: _l("State administration"),
-    Sector.MUNICIPALITY: _l("Municipality"),
-    Sector.OTHER: _l("Other"),
-}
-STATUS_LABELS = {
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("Waiting list"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-class MoveForm(BaseForm):
-    """One registration's track in one time block, changed by an organiser."""
-
-    slot_id = IntegerField(validators=[InputRequired()])
-    track_id = IntegerField(validators=[InputRequired()])
-
-
-def get_registration(event: Event, registration_id: int) -> Registration:
-    registration = db.session.scalar(
-        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
-    )
-    if registration is None:
-        abort(404)
-    return registration
-
+from . import bp
+from .forms import MoveForm
 
 def list_url(event: Event) -> str:
     """The list, with the filters the request came with (checked again, junk dropped)."""
@@ -56,20 +24,19 @@ def list_url(event: Event) -> str:
 
 @bp.get("/events/<slug>/registrations")
 def registration_list(slug: str):
-    event = get_event(slug, "view_registrations")
+    event = event_for(slug, "view_registrations")
     filters = reports.RegistrationFilters.from_args(request.args, event)
     return render_template(
         "admin/registrations.html", event=event, filters=filters,
         rows=reports.registration_rows(db.session, event, filters),
         summary=reports.registration_summary(db.session, event),
         may_manage=can(current_user, "manage_registrations", event),
-        sector_labels=SECTOR_LABELS, mode_labels=MODE_LABELS, status_labels=STATUS_LABELS,
     )
 
 
 @bp.get("/events/<slug>/registrations.<any(csv, xlsx):format>")
 def registration_export(slug: str, format: str):
-    event = get_event(slug, "view_registrations")
+    event = event_for(slug, "view_registrations")
     filters = reports.RegistrationFilters.from_args(request.args, event)
     rows = reports.registration_rows(db.session, event, filters)
     table = reports.registrations_table(rows, event, get_locale().language)
@@ -78,21 +45,21 @@ def registration_export(slug: str, format: str):
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
 def registration_cancel(slug: str, registration_id: int):
-    event = get_event(slug, "manage_registrations")
-    registration = get_registration(event, registration_id)
+    event = event_for(slug, "manage_registrations")
+    registration = get_registration(event, registration_id, anonymised=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = list_url(event)
-    cancel_registration(db.session, registration, utcnow(), actor=current_user)
-    db.session.commit()
-    flash(_("The registration was cancelled; the next person waiting, if any, has been given the seat."), "success")
+    done, _result = attempt(None, cancel_registration, registration, utcnow(), actor=current_user)
+    if done:
+        flash(_("The registration was cancelled; the next person waiting, if any, has been given the seat."), "success")
     return redirect(back)
 
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/move")
 def registration_move(slug: str, registration_id: int):
-    event = get_event(slug, "manage_registrations")
-    registration = get_registration(event, registration_id)
+    event = event_for(slug, "manage_registrations")
+    registration = get_registration(event, registration_id, anonymised=True)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -101,16 +68,11 @@ def registration_move(slug: str, registration_id: int):
     if track is None or track.slot_id not in current:
         abort(400)
     back, title = list_url(event), track.local("title", get_locale().language)
-    try:
-        changed = change_registration(
-            db.session, registration, registration.attendance_mode, current | {track.slot_id: track.id}, utcnow(),
-            actor=current_user,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    done, changed = attempt(
+        None, change_registration, registration, registration.attendance_mode,
+        current | {track.slot_id: track.id}, utcnow(), actor=current_user,
+    )
+    if done:
         if changed:
             flash(_("The registration was moved to “%(track)s”.", track=title), "success")
         else:
@@ -121,11 +83,10 @@ def registration_move(slug: str, registration_id: int):
 @bp.get("/events/<slug>/tracks/<int:track_id>/people")
 def track_people(slug: str, track_id: int):
     """A track's people, for its facilitator (and the organisers)."""
-    event = get_event(slug, "view_event")
+    event = event_for(slug, "view_event")
     track = get_track(event, track_id)
     require("view_track_people", event, track)
     filters = reports.RegistrationFilters.from_args({"track": str(track.id)}, event)
     rows = [row for row in reports.registration_rows(db.session, event, filters)
-            if row["status"] is not RegistrationStatus.CANCELLED]
-    return render_template("admin/track_people.html", event=event, track=track, rows=rows,
-                           sector_labels=SECTOR_LABELS, mode_labels=MODE_LABELS)
+            if row.status is not RegistrationStatus.CANCELLED]
+    return render_template("admin/track_people.html", event=event, track=track, rows=rows)

@@ -3,60 +3,25 @@
 The facilitator of the track, a partner of a co-hosting organisation and the organisers write,
 upload and withdraw files (`edit_summary`); only organisers publish (`publish_summary`).
 """
-from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
 
+from ..actions import attempt
 from ..downloads import summary_file_response
 from ..extensions import db
-from ..forms import BaseForm
+from ..forms import ConfirmForm
+from ..lookups import get_track
 from ..models import SummaryStatus, utcnow
-from ..permissions import can, require
+from ..permissions import can, event_for, require
 from ..services import summaries, uploads
-from ..services.exceptions import DomainError
-from .forms import ConfirmForm
-from .routes import bp, get_event, get_track, show_error
-
-TEXT_LIMIT = 20000
-
-
-class SummaryForm(BaseForm):
-    conclusions = TextAreaField(_l("Key conclusions"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    proposals = TextAreaField(_l("Proposals"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    responsible_bodies = TextAreaField(
-        _l("Who should act (which ministry or other body)"), validators=[Optional(), Length(max=TEXT_LIMIT)]
-    )
-    follow_up = TextAreaField(_l("Follow-up"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-
-    def values(self) -> dict:
-        return {field: getattr(self, field).data or "" for field in summaries.TEXT_FIELDS}
-
-
-class SummaryFileForm(BaseForm):
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    file = FileField(_l("File"))
-    replaces = SelectField(_l("Replaces"), choices=[], default="")
-
-    def offer(self, summary) -> None:
-        """A new file, or a new version of one of the summary's current files."""
-        self.replaces.choices = [("", _("Nothing: this is a new file"))] + [
-            (str(file.document_id), _("%(title)s (version %(version)d, %(name)s)", title=file.title,
-                                      version=file.version, name=file.original_name))
-            for file in (summaries.current_files(summary) if summary else [])
-        ]
-
-    def replaced_document(self) -> int | None:
-        return int(self.replaces.data) if self.replaces.data else None
+from . import bp
+from .forms import SummaryFileForm, SummaryForm
 
 
 def editable_track(slug: str, track_id: int):
-    event = get_event(slug, "edit_summary")
+    event = event_for(slug, "edit_summary")
     track = get_track(event, track_id)
     require("edit_summary", event, track)
     return event, track
@@ -78,16 +43,15 @@ def summary_edit(slug: str, track_id: int):
         status = 400
     elif text_form.validate_on_submit():
         if action == "preview":
-            preview = SimpleNamespace(**text_form.values())
+            preview = text_form.as_data()
         else:
-            _saved, went_draft = summaries.update_text(
-                db.session, current_user, track, text_form.values(), utcnow()
-            )
-            db.session.commit()
-            flash(_("The summary was saved."), "success")
-            if went_draft:
-                flash(_("The summary is a draft again until an organiser publishes it."), "info")
-            return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id))
+            done, saved = attempt(text_form, summaries.update_text, current_user, track, text_form.as_data(), utcnow())
+            if done:
+                _summary, went_draft = saved
+                flash(_("The summary was saved."), "success")
+                if went_draft:
+                    flash(_("The summary is a draft again until an organiser publishes it."), "info")
+                return redirect(url_for("admin.summary_edit", slug=event.slug, track_id=track.id))
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -103,16 +67,12 @@ def upload_file(track, form: SummaryFileForm) -> bool:
     if not upload or not getattr(upload, "filename", None):
         form.file.errors = list(form.file.errors) + [_("Choose a file to upload.")]
         return False
-    try:
-        result = summaries.add_file(
-            db.session, current_user, track, form.title.data or "", upload.filename, upload.read(),
-            current_app.config["UPLOAD_FOLDER"], utcnow(), replaces=form.replaced_document(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+    done, result = attempt(
+        form, summaries.add_file, current_user, track, form.title.data or "", upload.filename, upload.read(),
+        current_app.config["UPLOAD_FOLDER"], utcnow(), replaces=form.replaced_document(),
+    )
+    if not done:
         return False
-    db.session.commit()
     if result.created:
         flash(_("“%(title)s” was uploaded as version %(version)d.", title=result.file.title,
                 version=result.file.version), "success")
@@ -126,18 +86,13 @@ def upload_file(track, form: SummaryFileForm) -> bool:
 
 @bp.post("/events/<slug>/tracks/<int:track_id>/summary/<any(publish, unpublish):action>")
 def summary_status(slug: str, track_id: int, action: str):
-    event = get_event(slug, "publish_summary")
+    event = event_for(slug, "publish_summary")
     track = get_track(event, track_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     change = summaries.publish if action == "publish" else summaries.unpublish
-    try:
-        change(db.session, current_user, track, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    done, _result = attempt(None, change, current_user, track, utcnow())
+    if done:
         flash(_("The summary is published on the event's page.") if action == "publish"
               else _("The summary is a draft again and hidden from the public."), "success")
     if request.form.get("back") == "list":
@@ -147,7 +102,7 @@ def summary_status(slug: str, track_id: int, action: str):
 
 @bp.get("/events/<slug>/summaries")
 def summary_list(slug: str):
-    event = get_event(slug, "edit_summary")
+    event = event_for(slug, "edit_summary")
     by_track = summaries.event_summaries(db.session, event)
     return render_template(
         "admin/summaries.html", event=event, by_track=by_track, confirm=ConfirmForm(),
@@ -177,13 +132,8 @@ def summary_file_withdraw(slug: str, track_id: int, file_id: int):
     file = summaries.event_file(db.session, event, file_id)
     if file is None or file.summary.track_id != track.id:
         abort(404)
-    try:
-        result = summaries.withdraw(db.session, current_user, track, file_id, scope == "file", utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    done, result = attempt(None, summaries.withdraw, current_user, track, file_id, scope == "file", utcnow())
+    if done:
         if result.current is None:
             flash(_("The file was withdrawn: it is no longer public."), "success")
         else:

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..actions import attempt
 from ..extensions import db, limiter
 from ..models import utcnow
 from ..navigation import safe_next_url
@@ -67,10 +68,10 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        users.request_password_reset(db.session, form.email.data)
-        db.session.commit()
-        flash(_("If the address belongs to an account, a link to set a new password is on its way."), "info")
-        return redirect(url_for("auth.login"))
+        done, _result = attempt(form, users.request_password_reset, form.email.data)
+        if done:
+            flash(_("If the address belongs to an account, a link to set a new password is on its way."), "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 
 
@@ -89,12 +90,8 @@ def set_password(token: str):
             return render_template("auth/link_invalid.html", message=error.message), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            users.set_password(db.session, user, form.password.data, utcnow())
-        except DomainError as error:
-            form.password.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        done, _result = attempt(form, users.set_password, user, form.password.data, utcnow())
+        if done:
             logout_user()
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))

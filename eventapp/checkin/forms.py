@@ -3,8 +3,8 @@ from wtforms import BooleanField, DateTimeLocalField, EmailField, RadioField, Se
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import BaseForm
-from ..models import Event
-from ..services.badges import SECTOR_LABELS
+from ..labels import label_choices
+from ..models import Event, Sector
 
 
 class WalkInForm(BaseForm):
@@ -18,7 +18,7 @@ class WalkInForm(BaseForm):
         validators=[DataRequired(_l("Write the organisation or institution.")), Length(max=300)],
     )
     sector = RadioField(
-        _l("Sector"), choices=[(s.value, label) for s, label in SECTOR_LABELS.items()],
+        _l("Sector"), choices=label_choices(Sector),
         validators=[InputRequired(_l("Choose the sector."))],
     )
     email = EmailField(

@@ -3,7 +3,7 @@
 Every page of the door has two addresses: under /admin/events/<slug>/checkin for signed-in
 organisers and partners, and under /checkin/<secret> for a device holding a check-in link
 (no account: one event, check-in only, until the link expires or is revoked). The scanning
-itself goes through the `api` blueprint, which the page calls.
+itself goes through the `checkin_api` blueprint, which the page calls.
 
 The page after a walk-in is reached only through the signed ticket in its address, which the
 device that registered the walk-in was sent to: other registrations are not shown there.
@@ -21,13 +21,14 @@ from flask_wtf.csrf import generate_csrf
 from qrcode.image.svg import SvgPathImage
 from sqlalchemy import select
 
+from ..actions import attempt, run, show_error
 from ..extensions import db, login_manager
 from ..formatting import RIGA, to_riga
-from ..forms import BaseForm, show_on_field
+from ..forms import ConfirmForm
+from ..lookups import get_registration
 from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
 from ..permissions import event_for
 from ..services import arrivals, badges, checkin, seating
-from ..services.exceptions import DomainError
 from ..services.walk_in import (
     AlreadyWaiting,
     WalkInData,
@@ -42,10 +43,6 @@ from .forms import CheckInLinkForm, chosen_tracks, walk_in_form
 bp = Blueprint("checkin", __name__)
 
 
-def get_event(slug: str, action: str = "checkin") -> Event:
-    return event_for(slug, action)
-
-
 def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, CheckInLink | None]:
     """The event, who is scanning, and their link, from either kind of address."""
     if secret is not None:
@@ -58,7 +55,7 @@ def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, 
         return db.session.get(Event, link.event_id), checkin.Scanner(link=link), link
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    return get_event(slug), checkin.Scanner(user=current_user._get_current_object()), None
+    return event_for(slug, "checkin"), checkin.Scanner(user=current_user._get_current_object()), None
 
 
 def door_args(event: Event, link: CheckInLink | None) -> dict:
@@ -67,18 +64,9 @@ def door_args(event: Event, link: CheckInLink | None) -> dict:
 
 
 def keep_until(event: Event, link: CheckInLink | None) -> datetime:
-    """Until when a device may keep the event's list of participants (`api.checkin_list` says the same)."""
+    """Until when a device may keep the event's list of participants (`checkin_api.checkin_list` says the same)."""
     closes = checkin.door_closes_at(event.ends_at)
     return min(closes, link.valid_until) if link else closes
-
-
-def get_registration(event: Event, registration_id: int) -> Registration:
-    registration = db.session.scalar(
-        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
-    )
-    if registration is None or registration.anonymised_at is not None:
-        abort(404)
-    return registration
 
 
 @bp.get("/admin/events/<slug>/checkin", endpoint="page")
@@ -90,9 +78,9 @@ def page(slug: str | None = None, secret: str | None = None):
         "event": event.slug,
         "link": link.secret if link else None,
         "csrf": generate_csrf(),
-        "listUrl": url_for("api.checkin_list", slug=event.slug),
-        "checkinUrl": url_for("api.checkin"),
-        "undoUrl": url_for("api.checkin_undo"),
+        "listUrl": url_for("checkin_api.checkin_list", slug=event.slug),
+        "checkinUrl": url_for("checkin_api.checkin"),
+        "undoUrl": url_for("checkin_api.checkin_undo"),
         "badgeUrl": url_for("checkin.badge", registration_id=0, **door_args(event, link)),
         "vendorUrl": url_for("static", filename="vendor/jsQR.js"),
         "locale": locale,
@@ -101,7 +89,7 @@ def page(slug: str | None = None, secret: str | None = None):
     return render_template(
         "checkin/page.html", event=event, link=link, settings=settings, door=door_args(event, link),
         keep_until=keep_until(event, link),
-        counts=arrivals.arrival_counts(db.session, event), sector_labels=badges.SECTOR_LABELS,
+        counts=arrivals.arrival_counts(db.session, event),
         state_administration=Sector.STATE_ADMINISTRATION,
     )
 
@@ -118,19 +106,12 @@ def walk_in(slug: str | None = None, secret: str | None = None):
             consent_data=form.consent_data.data, email=form.email.data or "", track_ids=chosen_tracks(form),
             language=locale,
         )
-        try:
-            registration = register_walk_in(db.session, event, data, scanner, utcnow())
-        except AlreadyWaiting as waiting:
-            registration_id = waiting.registration.id
-            db.session.rollback()
-            return waiting_page(event, link, get_registration(event, registration_id))
-        except DomainError as error:
-            db.session.rollback()
-            if not show_on_field(form, error):
-                flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            return redirect_to_done(event, link, registration)
+        done, outcome = run(register_walk_in, event, data, scanner, utcnow())
+        if done:
+            return redirect_to_done(event, link, outcome)
+        if isinstance(outcome, AlreadyWaiting):
+            return waiting_page(event, link, get_registration(event, outcome.registration.id))
+        show_error(form, outcome)
     return render_template("checkin/walk_in.html", event=event, link=link, form=form, door=door_args(event, link))
 
 
@@ -147,7 +128,7 @@ def waiting_page(event: Event, link: CheckInLink | None, registration: Registrat
     return render_template(
         "checkin/walk_in_waiting.html", event=event, link=link, door=door_args(event, link),
         registration=registration, waiting=seating.event_queue_position(db.session, registration),
-        offer=checkin.seat_offer(refusal), confirm=BaseForm(),
+        offer=checkin.seat_offer(refusal), confirm=ConfirmForm(),
     ), status
 
 
@@ -157,16 +138,12 @@ def seat(registration_id: int, slug: str | None = None, secret: str | None = Non
     """Seat someone waiting who came to the door, and check them in, when a seat is free for them."""
     event, scanner, link = door(slug, secret)
     registration = get_registration(event, registration_id)
-    if not BaseForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        seat_at_door(db.session, event, scanner, utcnow(), scan_id=f"door-seat-{uuid4().hex}",
-                     registration_id=registration.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    done, _result = attempt(None, seat_at_door, event, scanner, utcnow(), scan_id=f"door-seat-{uuid4().hex}",
+                            registration_id=registration.id)
+    if not done:
         return waiting_page(event, link, get_registration(event, registration_id), 409)
-    db.session.commit()
     return redirect_to_done(event, link, registration)
 
 
@@ -217,17 +194,12 @@ def default_valid_until(event: Event) -> datetime:
 @bp.route("/admin/events/<slug>/checkin-links", methods=["GET", "POST"])
 @login_required
 def links(slug: str):
-    event = get_event(slug, "manage_checkin_links")
+    event = event_for(slug, "manage_checkin_links")
     form = CheckInLinkForm(valid_until=default_valid_until(event).replace(tzinfo=None))
     if form.validate_on_submit():
-        try:
-            checkin.create_link(db.session, event, current_user, form.label.data,
-                                form.valid_until.data.replace(tzinfo=RIGA), utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "label").errors.append(str(error.message))
-        else:
-            db.session.commit()
+        done, _link = attempt(form, checkin.create_link, event, current_user, form.label.data,
+                              form.valid_until.data.replace(tzinfo=RIGA), utcnow())
+        if done:
             flash(_("The link was made: open it on the volunteer's device (scan its QR code)."), "success")
             return redirect(url_for("checkin.links", slug=event.slug))
     now = utcnow()
@@ -239,20 +211,20 @@ def links(slug: str):
         url = public_url("checkin.page", secret=link.secret)
         rows.append({"link": link, "url": url, "valid": checkin.is_valid(link, now),
                      "qr": qr_data_uri(url) if checkin.is_valid(link, now) else None})
-    return render_template("checkin/links.html", event=event, form=form, rows=rows, confirm=BaseForm())
+    return render_template("checkin/links.html", event=event, form=form, rows=rows, confirm=ConfirmForm())
 
 
 @bp.post("/admin/events/<slug>/checkin-links/<int:link_id>/revoke")
 @login_required
 def revoke_link(slug: str, link_id: int):
-    event = get_event(slug, "manage_checkin_links")
+    event = event_for(slug, "manage_checkin_links")
     link = db.session.scalar(select(CheckInLink).where(CheckInLink.id == link_id, CheckInLink.event_id == event.id))
     if link is None:
         abort(404)
-    if not BaseForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    checkin.revoke_link(db.session, link, current_user, utcnow())
-    db.session.commit()
-    flash(_("The link is revoked: its device can no longer check anyone in."), "success")
+    done, _result = attempt(None, checkin.revoke_link, link, current_user, utcnow())
+    if done:
+        flash(_("The link is revoked: its device can no longer check anyone in."), "success")
     return redirect(url_for("checkin.links", slug=event.slug))
 

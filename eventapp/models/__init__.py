@@ -4,7 +4,7 @@ from .checkin import CheckIn, CheckInLink
 from .delegation import DelegationRequest, DelegationStatus
 from .event import Event, EventCoHost, EventKind, EventStatus, Slot, Track
 from .organisation import Organisation, Sector
-from .outbox import OutboxAttachment, OutboxMessage, OutboxStatus
+from .outbox import MailJob, OutboxAttachment, OutboxMessage, OutboxStatus
 from .registration import AttendanceMode, Registration, RegistrationStatus, TrackChoice
 from .reminder import SentReminder
 from .summary import Summary, SummaryDocument, SummaryFile, SummaryStatus
@@ -13,7 +13,7 @@ from .user import User, UserRole
 
 __all__ = [
     "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
-    "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "Organisation",
+    "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "MailJob", "Organisation",
     "OutboxAttachment", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationStatus",
     "Sector", "SentReminder", "Slot", "Summary", "SummaryDocument", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
     "UserRole", "utcnow",

@@ -1,20 +1,21 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .event import Track
 from .organisation import Organisation
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class DelegationStatus(enum.Enum):
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    EXPIRED = "expired"
+class DelegationStatus(LabelledEnum):
+    SENT = "sent", _l("waiting for an answer")
+    ACCEPTED = "accepted", _l("accepted")
+    DECLINED = "declined", _l("declined")
+    EXPIRED = "expired", _l("expired")
 
 
 class DelegationRequest(db.Model):

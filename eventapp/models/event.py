@@ -1,26 +1,27 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .organisation import Organisation
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class EventKind(enum.Enum):
-    REGIONAL_SESSION = "regional_session"
-    FORUM = "forum"
-    COUNCIL_SESSION = "council_session"
-    ONLINE_MEETING = "online_meeting"
-    WORKING_GROUP_MEETING = "working_group_meeting"
+class EventKind(LabelledEnum):
+    REGIONAL_SESSION = "regional_session", _l("Regional visiting session")
+    FORUM = "forum", _l("Forum")
+    COUNCIL_SESSION = "council_session", _l("Council session")
+    ONLINE_MEETING = "online_meeting", _l("Online meeting")
+    WORKING_GROUP_MEETING = "working_group_meeting", _l("Working group meeting")
 
 
-class EventStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Localised:

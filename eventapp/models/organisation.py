@@ -1,18 +1,23 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class Sector(enum.Enum):
-    NGO = "ngo"
-    STATE_ADMINISTRATION = "state_administration"
-    MUNICIPALITY = "municipality"
-    OTHER = "other"
+class Sector(LabelledEnum):
+    # "form": the longer wording the registration form offers.
+    NGO = "ngo", _l("NGO"), {"form": _l("Non-governmental organisation")}
+    STATE_ADMINISTRATION = (
+        "state_administration", _l("State administration"),
+        {"form": _l("State administration (ministry, agency)")},
+    )
+    MUNICIPALITY = "municipality", _l("Municipality"), {"form": _l("Municipality")}
+    OTHER = "other", _l("Other"), {"form": _l("Other (business, academia, private person)")}
 
 
 class Organisation(db.Model):

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -56,3 +56,19 @@ class OutboxAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+class MailJob(db.Model):
+    """Mail to many people about one change (an event moved or cancelled), recorded in the same
+    transaction as the change; the sender writes it out as one outbox message per person
+    (`services/mail_jobs.py`), so the organiser's request does not render them all."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # Who is to be told (their registration ids at the change) and what it was before, as text.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped["Event"] = relationship()  # noqa: F821

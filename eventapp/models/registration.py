@@ -1,6 +1,6 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -13,20 +13,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .event import Event, Track
 from .organisation import Organisation, Sector
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class RegistrationStatus(enum.Enum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITLISTED = "waitlisted", _l("Waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class AttendanceMode(enum.Enum):
-    IN_PERSON = "in_person"
-    REMOTE = "remote"
+class AttendanceMode(LabelledEnum):
+    # "inline": the word within a line of text ("Attendance: remote").
+    IN_PERSON = "in_person", _l("In person"), {"inline": _l("in person")}
+    REMOTE = "remote", _l("Remotely"), {"inline": _l("remote")}
 
 
 class Registration(db.Model):

@@ -1,17 +1,18 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .event import Track
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class SummaryStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
+class SummaryStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
 
 
 class Summary(db.Model):

@@ -1,24 +1,25 @@
-import enum
 import secrets
 from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..labels import LabelledEnum
 from .organisation import Organisation
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class UserRole(enum.Enum):
-    ADMIN = "admin"  # the secretariat: everything, users included
-    ORGANISER = "organiser"  # all events
-    PARTNER = "partner"  # the events their organisation co-hosts
-    FACILITATOR = "facilitator"  # the tracks they host
+class UserRole(LabelledEnum):
+    ADMIN = "admin", _l("Administrator (the secretariat)")  # everything, users included
+    ORGANISER = "organiser", _l("Organiser (all events)")
+    PARTNER = "partner", _l("Partner (the events their organisation co-hosts)")
+    FACILITATOR = "facilitator", _l("Facilitator (the tracks they host)")
 
 
 class User(UserMixin, db.Model):

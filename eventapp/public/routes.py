@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from ..downloads import summary_file_response
 from ..extensions import db
+from ..languages import LANGUAGES
 from ..models import EventKind, utcnow
 from ..navigation import safe_next_url
 from ..services import calendar, events, holds, summaries, summary_document, uploads
@@ -111,7 +112,7 @@ def privacy():
 
 @bp.post("/lang/<code>")
 def set_language(code: str):
-    if code not in ("lv", "en"):
+    if code not in LANGUAGES:
         abort(404)
     session["lang"] = code
     return redirect(safe_next_url(request.form.get("next")))

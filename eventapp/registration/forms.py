@@ -2,16 +2,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from ..forms import MODE_LABELS, BaseForm
+from ..forms import BaseForm
+from ..labels import label_choices
 from ..models import AttendanceMode, Sector
-
-SECTOR_LABELS = {
-    Sector.NGO: _l("Non-governmental organisation"),
-    Sector.STATE_ADMINISTRATION: _l("State administration (ministry, agency)"),
-    Sector.MUNICIPALITY: _l("Municipality"),
-    Sector.OTHER: _l("Other (business, academia, private person)"),
-}
-
 
 class RegistrationForm(BaseForm):
     full_name = StringField(_l("Name and surname"), validators=[DataRequired(_l("Write your name.")), Length(max=200)])
@@ -26,12 +19,12 @@ class RegistrationForm(BaseForm):
     organisation = StringField(_l("Organisation or institution"), validators=[Optional(), Length(max=300)])
     sector = RadioField(
         _l("Sector"),
-        choices=[(s.value, label) for s, label in SECTOR_LABELS.items()],
+        choices=label_choices(Sector, "form"),
         validators=[InputRequired(_l("Choose the sector you represent."))],
     )
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     attendance_mode = RadioField(
-        _l("I will take part"), choices=[(m.value, label) for m, label in MODE_LABELS.items()],
+        _l("I will take part"), choices=label_choices(AttendanceMode),
         default=AttendanceMode.IN_PERSON.value, validators=[InputRequired()],
     )
     access_needs = TextAreaField(_l("Accessibility needs"), validators=[Optional(), Length(max=2000)])
@@ -42,7 +35,3 @@ class RegistrationForm(BaseForm):
     )
     consent_photos = BooleanField(_l("I agree to be photographed and filmed at the event."))
     language = RadioField(_l("Language of messages"), choices=[("lv", "latviešu"), ("en", "English")], default="lv")
-
-
-class ConfirmForm(BaseForm):
-    """A button that posts with a CSRF token."""

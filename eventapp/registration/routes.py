@@ -4,13 +4,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..actions import attempt, run
 from ..extensions import db
-from ..forms import chosen_tracks, show_on_field, with_track_fields
+from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
 from ..services import delegation, holds
 from ..services import registration as registrations
-from ..services.exceptions import DomainError
-from .forms import ConfirmForm, RegistrationForm
+from .forms import RegistrationForm
 
 bp = Blueprint("registration", __name__)
 
@@ -69,19 +69,15 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
             consent_photos=form.consent_photos.data,
             language=form.language.data,
         )
-        try:
-            if request is None:
-                registrations.register(db.session, event.id, data, now)
-            else:
-                delegation.accept_request(db.session, request, data, now)
-        except DomainError as error:
-            db.session.rollback()
-            if not show_on_field(form, error):
-                closed = error.message
+        if request is None:
+            done, outcome = run(registrations.register, event.id, data, now)
         else:
-            db.session.commit()
+            done, outcome = run(delegation.accept_request, request, data, now)
+        if done:
             session["registered_email"] = registrations.normalise_email(data.email)
             return redirect(url_for("registration.sent", slug=event.slug))
+        if not show_on_field(form, outcome):
+            closed = outcome.message  # the event can no longer be registered for: said in place of the form
     return render_template(
         "registration/register.html", event=event, form=form, closed=closed, delegation=request,
         organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
@@ -97,10 +93,10 @@ def decline_delegation(token: str):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delegation.decline_request(db.session, request, utcnow())
-        db.session.commit()
-        flash(_("Thank you for letting us know."), "success")
-        return redirect(url_for("public.event", slug=request.track.event.slug))
+        done, _result = attempt(form, delegation.decline_request, request, utcnow())
+        if done:
+            flash(_("Thank you for letting us know."), "success")
+            return redirect(url_for("public.event", slug=request.track.event.slug))
     return render_template("registration/decline.html", request=request, event=request.track.event, form=form)
 
 

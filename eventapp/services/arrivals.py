@@ -11,7 +11,6 @@ from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import AttendanceMode, CheckIn, Event, Registration, RegistrationStatus, Sector, Track, TrackChoice
-from .badges import SECTOR_LABELS
 from .checkin import code_hash, first_scan
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -45,7 +44,7 @@ def checkin_list(session: Session, event: Event, locale: str, now: datetime) -> 
              "slot": track.slot.local("title", locale)}
             for track in event.tracks
         ],
-        "sectors": {sector.value: str(label) for sector, label in SECTOR_LABELS.items()},
+        "sectors": {sector.value: sector.label for sector in Sector},
         "people": [
             {
                 "id": registration.id,

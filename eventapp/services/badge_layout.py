@@ -1,24 +1,22 @@
-"""Drawing badges with reportlab: the font, text that fits its box, the QR code, the layouts.
+"""Drawing badges with reportlab: text that fits its box, the QR code, the layouts.
 
-Text is set in DejaVu Sans, embedded, so that every Latvian letter prints. Names and
+Text is set in DejaVu Sans (`pdf.register_fonts`), embedded, so that every Latvian letter prints. Names and
 organisations shrink, then wrap, to fit their box; what still does not fit is cut with "…",
 so nothing ever runs off a badge. Measurements are in PDF points (`mm` converts).
 """
 import functools
 import re
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..models import Sector
+from ..pdf import BOLD, FONT
 
 SECTOR_COLOURS = {  # as in static/css/app.css; dark enough for white text on them
     Sector.NGO: HexColor("#2e7d32"),
@@ -28,54 +26,6 @@ SECTOR_COLOURS = {  # as in static/css/app.css; dark enough for white text on th
 }
 INK = HexColor("#1d2430")
 MUTED = HexColor("#5a6473")
-
-FONT, BOLD = "EventappSans", "EventappSans-Bold"
-FONT_FILES = {FONT: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
-# Debian's fonts-dejavu-core first, then where other systems put fonts.
-FONT_DIRS = [
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/usr/local/share/fonts"),
-]
-FONT_ROOTS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts"]
-
-
-class BadgeFontMissing(RuntimeError):
-    """DejaVu Sans is not installed, so badges cannot be made."""
-
-
-_fonts_lock = threading.Lock()
-_fonts_ready = False
-
-
-def find_font(filename: str) -> Path:
-    for folder in FONT_DIRS:
-        if (folder / filename).is_file():
-            return folder / filename
-    for root in FONT_ROOTS:
-        if root.is_dir():
-            found = next(root.rglob(filename), None)
-            if found is not None:
-                return found
-    looked = ", ".join(str(p) for p in [*FONT_DIRS, *FONT_ROOTS])
-    raise BadgeFontMissing(
-        f"Badges need the DejaVu Sans font ({filename}), which was not found in {looked}. "
-        "Install Debian's fonts-dejavu-core (`make browser` does: apt-get install fonts-dejavu-core)."
-    )
-
-
-def register_fonts() -> None:
-    """Load the fonts once per process (reportlab keeps them in a registry of its own)."""
-    global _fonts_ready
-    if _fonts_ready:
-        return
-    with _fonts_lock:
-        if not _fonts_ready:
-            for name, filename in FONT_FILES.items():
-                pdfmetrics.registerFont(TTFont(name, str(find_font(filename))))
-            _fonts_ready = True
-
 
 # --- what a badge says ---------------------------------------------------------------------
 

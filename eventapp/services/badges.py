@@ -12,14 +12,15 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..formatting import riga_date, riga_time
+from ..languages import in_language, normalise_language
 from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
+from ..pdf import register_fonts
 from .badge_layout import (
     A4,
     A6,
@@ -27,23 +28,13 @@ from .badge_layout import (
     SHEET_CELL,
     SHEET_COLUMNS,
     SHEET_ROWS,
-    BadgeFontMissing,  # noqa: F401  (callers catch it from here)
     BadgeText,
     cut_marks,
     draw_badge,
-    register_fonts,
 )
 
 CODE_PREFIX = "EVA1:"
 LAYOUTS = ("a6", "a4", "label")
-
-SECTOR_LABELS = {
-    Sector.NGO: _l("NGO"),
-    Sector.STATE_ADMINISTRATION: _l("State administration"),
-    Sector.MUNICIPALITY: _l("Municipality"),
-    Sector.OTHER: _l("Other"),
-}
-
 
 def badge_code(registration: Registration) -> str:
     """What the QR code carries."""
@@ -65,21 +56,17 @@ class _Wording:
         self._events: dict[tuple[int, str], tuple[str, str]] = {}
         self._times: dict[tuple[int, str], str] = {}
 
-    @staticmethod
-    def _locale(language: str) -> str:
-        return "en_GB" if language == "en" else "lv"
-
     def sector(self, sector: Sector, language: str) -> str:
         if language not in self._labels:
-            with force_locale(self._locale(language)):
-                self._labels[language] = {s: str(label) for s, label in SECTOR_LABELS.items()}
+            with in_language(language):
+                self._labels[language] = {s: s.label for s in Sector}
         return self._labels[language][sector]
 
     def event(self, registration: Registration, language: str) -> tuple[str, str]:
         key = (registration.event_id, language)
         if key not in self._events:
             event = registration.event
-            with force_locale(self._locale(language)):
+            with in_language(language):
                 when = riga_date(event.starts_at)
             place = event.city or event.venue
             self._events[key] = (_clean(event.local("title", language)), _clean(f"{when}, {place}" if place else when))
@@ -88,12 +75,12 @@ class _Wording:
     def slot_time(self, slot, language: str) -> str:
         key = (slot.id, language)
         if key not in self._times:
-            with force_locale(self._locale(language)):
+            with in_language(language):
                 self._times[key] = riga_time(slot.starts_at)
         return self._times[key]
 
     def badge(self, registration: Registration) -> BadgeText:
-        language = registration.language if registration.language in ("lv", "en") else "lv"
+        language = normalise_language(registration.language)
         title, when = self.event(registration, language)
         tracks = []
         for choice in registration.choices:

@@ -10,7 +10,6 @@ from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 from icalendar import Event as CalendarEvent
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..formatting import riga_date, to_riga
+from ..languages import in_language
 from ..models import (
     AttendanceMode,
     AuditEntry,
@@ -133,10 +133,6 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _language(locale: str) -> str:
-    return "en_GB" if locale == "en" else "lv"
-
-
 def _clock(slot: Slot) -> str:
     """'13:00–14:30' in Riga time; with the date when the event spans several days."""
     start, end = to_riga(slot.starts_at), to_riga(slot.ends_at)
@@ -226,7 +222,7 @@ def registration_invite(
     else:
         status, partstat = "CONFIRMED", "ACCEPTED"
     url = public_url("public.event", slug=event.slug)
-    with force_locale(_language(locale)):
+    with in_language(locale):
         description = _invite_description(registration, method, locale, url)
     vevent = _vevent(
         event, locale, uid=f"registration-{registration.id}@{_host()}",
@@ -287,13 +283,13 @@ def _track_vevents(event: Event, locale: str) -> list[CalendarEvent]:
 
 def event_calendar(event: Event, locale: str) -> bytes:
     """`/events/<slug>.ics`: the event, and each of its tracks as an entry of its own."""
-    with force_locale(_language(locale)):
+    with in_language(locale):
         return _document("PUBLISH", [_event_vevent(event, locale), *_track_vevents(event, locale)])
 
 
 def feed(events: list[Event], locale: str) -> bytes:
     """`/calendar.ics`: many events in one calendar to subscribe to."""
-    with force_locale(_language(locale)):
+    with in_language(locale):
         name = _("Memorandum Council events")
         return _document("PUBLISH", [_event_vevent(event, locale) for event in events], name=name)
 

@@ -22,13 +22,13 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..formatting import riga_time, to_riga
+from ..languages import in_language
 from ..models import (
     AttendanceMode,
     CheckIn,
@@ -41,7 +41,7 @@ from ..models import (
     User,
 )
 from . import audit, seating
-from .badges import CODE_PREFIX, SECTOR_LABELS
+from .badges import CODE_PREFIX
 from .exceptions import DomainError, NotFound
 
 RESULTS = ("welcome", "already", "other_event", "cancelled", "waitlisted", "invalid")
@@ -228,6 +228,7 @@ def check_in(
 NOTES = {
     "remote": _l("Registered to take part remotely."),
     "other_track": _l("Not registered for this working group."),
+    "track_waiting": _l("Still waiting for a seat in a working group (on its waiting list): no seat there yet."),
 }
 NO_SEAT = {
     "event_full": _l("No seat is free: the event is full."),
@@ -245,6 +246,10 @@ def _notes(registration: Registration, track: Track | None) -> list[str]:
         seated = {c.track_id for c in registration.choices if c.status is RegistrationStatus.CONFIRMED}
         if track.id not in seated:
             notes.append("other_track")
+    elif registration.attendance_mode is AttendanceMode.IN_PERSON and any(
+        choice.status is RegistrationStatus.WAITLISTED for choice in registration.choices
+    ):
+        notes.append("track_waiting")
     return notes
 
 
@@ -253,7 +258,7 @@ def undo_check_in(session: Session, event: Event, scanner: Scanner, scan_id: str
     arrival = session.scalar(
         select(CheckIn).join(Registration)
         .where(CheckIn.scan_id == scan_id, Registration.event_id == event.id)
-    ) if isinstance(scan_id, str) else None
+    ) if isinstance(scan_id, str) and SCAN_ID.fullmatch(scan_id) else None  # nothing else is ever stored
     if arrival is None:
         raise NotFound(_l("There is no such check-in."))
     if arrival.undone_at is None:
@@ -267,7 +272,7 @@ def undo_check_in(session: Session, event: Event, scanner: Scanner, scan_id: str
 # --- what the answers say --------------------------------------------------------------------
 
 def sector_label(registration: Registration) -> str:
-    return str(SECTOR_LABELS[registration.sector])
+    return registration.sector.label
 
 
 def person(registration: Registration, locale: str) -> dict:
@@ -315,7 +320,7 @@ def message(result: ScanResult, locale: str) -> str:
 
 def answer(result: ScanResult, locale: str) -> dict:
     """The JSON answer to a scan, in `locale` ("lv" or "en")."""
-    with force_locale("en_GB" if locale == "en" else "lv"):
+    with in_language(locale):
         body = {"result": result.result, "message": message(result, locale),
                 "notes": [str(NOTES[note]) for note in result.notes]}
         if result.registration is not None and result.result != "other_event":

@@ -1,13 +1,14 @@
 """Does every track have its state-administration people? Planned from registrations, actual
 from check-ins."""
-import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..labels import LabelledEnum
 from ..models import (
     CheckIn,
     DelegationRequest,
@@ -25,11 +26,12 @@ from ..models import (
 from . import holds
 
 
-class Coverage(enum.Enum):
-    COVERED = "covered"  # the minimum is met in person
-    AT_RISK = "at_risk"  # met only with remote people, or short but a delegation request is open
-    UNCOVERED = "uncovered"
-    NOT_REQUIRED = "not_required"  # the track has no minimum
+class Coverage(LabelledEnum):
+    COVERED = "covered", _l("covered")  # the minimum is met in person
+    # met only with remote people, or short but a delegation request is open
+    AT_RISK = "at_risk", _l("at risk")
+    UNCOVERED = "uncovered", _l("uncovered")
+    NOT_REQUIRED = "not_required", _l("no minimum")  # the track has no minimum
 
 
 def coverage_state(minimum: int, in_person: int, remote: int, open_requests: int) -> Coverage:
@@ -70,14 +72,19 @@ class TrackCoverage:
 
 
 def event_coverage(session: Session, event: Event, now: datetime) -> list[TrackCoverage]:
-    """Each track of the event with its state-administration people, requests and held seats (three queries)."""
-    result = {track.id: TrackCoverage(track=track, now=now) for track in event.tracks}
+    """Each track of the event with its state-administration people, requests and held seats (two queries)."""
+    return events_coverage(session, [event], now)[event.id]
+
+
+def events_coverage(session: Session, events: list[Event], now: datetime) -> dict[int, list[TrackCoverage]]:
+    """{event id: `event_coverage`} for several events, in the same two queries however many
+    events and tracks (the events' time blocks and tracks loaded with them)."""
+    result = {track.id: TrackCoverage(track=track, now=now) for event in events for track in event.tracks}
     choices = session.scalars(
         select(TrackChoice)
         .join(Registration)
-        .join(Slot, Slot.id == TrackChoice.slot_id)
         .where(
-            Slot.event_id == event.id,
+            TrackChoice.track_id.in_(list(result)),
             Registration.sector == Sector.STATE_ADMINISTRATION,
             Registration.status != RegistrationStatus.CANCELLED,
             TrackChoice.status != RegistrationStatus.CANCELLED,
@@ -101,9 +108,13 @@ def event_coverage(session: Session, event: Event, now: datetime) -> list[TrackC
     )
     for request in requests:
         result[request.track_id].requests.append(request)
-    for track_id, held in holds.held_seats(session, event, now).items():
-        result[track_id].held = held
-    return list(result.values())
+    for event in events:
+        released = now >= holds.release_moment(event)
+        for track in event.tracks:
+            entry = result[track.id]
+            # The people and requests `holds.held_seats` counts: seated in person, and waiting for an answer.
+            entry.held = holds.held_count(entry.minimum, len(entry.in_person), len(entry.open_requests), released)
+    return {event.id: [result[track.id] for track in event.tracks] for event in events}
 
 
 @dataclass
@@ -166,6 +177,13 @@ def actual_coverage(session: Session, event: Event, now: datetime) -> list[Actua
 
 
 YEAR_KINDS = (EventKind.REGIONAL_SESSION, EventKind.FORUM)
+
+
+def year_coverage(session: Session, year: int, now: datetime) -> list[tuple[Event, list[TrackCoverage]]]:
+    """The year's regional sessions and forum, each with the coverage of its tracks."""
+    events = year_events(session, year)
+    coverage = events_coverage(session, events, now)
+    return [(event, coverage[event.id]) for event in events]
 
 
 def year_events(session: Session, year: int) -> list[Event]:

@@ -3,7 +3,6 @@ workbook), PDF and SVG, in the language asked for."""
 import io
 from xml.sax.saxutils import escape
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -12,25 +11,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..formatting import riga_date
+from ..languages import in_language
 from ..models import Event
 from ..pdf import COUNCIL, column_widths, register_fonts
 from . import spreadsheets
-from .coverage import ActualCoverage, Coverage, TrackCoverage
+from .coverage import ActualCoverage, TrackCoverage
 
 CELL_PADDING = 6  # reportlab's own left and right padding of a table cell, in points
-
-
-def babel_locale(locale: str) -> str:
-    return "en_GB" if locale == "en" else "lv"
-
-
-def state_label(state: Coverage) -> str:
-    return {
-        Coverage.COVERED: _("covered"),
-        Coverage.AT_RISK: _("at risk"),
-        Coverage.UNCOVERED: _("uncovered"),
-        Coverage.NOT_REQUIRED: _("no minimum"),
-    }[state]
 
 
 def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> list[list]:
@@ -38,7 +25,7 @@ def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> list
         [
             row.track.slot.local("title", locale), row.track.local("title", locale), row.track.state_admin_minimum,
             row.planned_in_person, row.planned_remote, row.arrived if with_check_ins else "—",
-            state_label(row.state) if with_check_ins else _("no check-in data"),
+            row.state.label if with_check_ins else _("no check-in data"),
         ]
         for row in rows
     ]
@@ -52,13 +39,13 @@ def _header() -> list[str]:
 def report_table(event: Event, rows: list[ActualCoverage], with_check_ins: bool,
                  locale: str = "lv") -> spreadsheets.Table:
     """The report as a table: a row per track, numbers as numbers."""
-    with force_locale(babel_locale(locale)):
+    with in_language(locale):
         return spreadsheets.Table(_("State-administration coverage"), _header(), _rows(rows, with_check_ins, locale))
 
 
 def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str = "lv") -> bytes:
     """A4 landscape: the council, the event, and a row per track."""
-    with force_locale(babel_locale(locale)):
+    with in_language(locale):
         return _report_pdf(event, rows, with_check_ins, locale)
 
 
@@ -137,7 +124,7 @@ def year_chart_svg(columns: list[tuple[Event, list[TrackCoverage]]]) -> str:
             parts.append(f'<line x1="{minimum_x}" y1="{y - 2}" x2="{minimum_x}" y2="{y + bar_height + 2}" stroke="#9e3039" stroke-width="3"/>')
             text = _("%(in_person)d in person, %(remote)d remote, minimum %(minimum)d",
                      in_person=in_person, remote=remote, minimum=entry.minimum)
-            parts.append(f'<text x="{max(x, minimum_x) + 8}" y="{y + 13}">{escape(text)} · {escape(state_label(entry.state))}</text>')
+            parts.append(f'<text x="{max(x, minimum_x) + 8}" y="{y + 13}">{escape(text)} · {escape(entry.state.label)}</text>')
             y += bar_height + gap
     parts.append("</svg>")
     return "\n".join(parts)

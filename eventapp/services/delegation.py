@@ -24,13 +24,22 @@ class Suggestion:
     matched: list[str]  # the policy areas that matched
 
 
-def suggest_institutions(session: Session, track: Track, limit: int = 5) -> list[Suggestion]:
-    """State institutions whose policy areas match the track's topic, best first."""
+def state_institutions(session: Session) -> list[Organisation]:
+    return list(session.scalars(
+        select(Organisation).where(Organisation.sector == Sector.STATE_ADMINISTRATION).order_by(Organisation.name)
+    ))
+
+
+def suggest_institutions(
+    session: Session, track: Track, limit: int = 5, institutions: list[Organisation] | None = None
+) -> list[Suggestion]:
+    """State institutions whose policy areas match the track's topic, best first.
+
+    For many tracks at once, pass `institutions` (`state_institutions`, read once).
+    """
     topic = words.stems(" ".join([track.title_lv, track.description_lv, track.title_en]))
     suggestions = []
-    for organisation in session.scalars(
-        select(Organisation).where(Organisation.sector == Sector.STATE_ADMINISTRATION).order_by(Organisation.name)
-    ):
+    for organisation in state_institutions(session) if institutions is None else institutions:
         overlaps = {area: words.shared(words.stems(area), topic) for area in organisation.policy_area_list}
         matched = [area for area, found in overlaps.items() if found]
         score = sum(len(found) for found in overlaps.values())

@@ -17,19 +17,16 @@ from ..models import (
     Event,
     EventKind,
     EventStatus,
-    Registration,
-    RegistrationStatus,
     Slot,
     Summary,
     SummaryStatus,
     Track,
-    TrackChoice,
     User,
     UserRole,
 )
-from . import organisations
+from . import organisations, seating
 from .events import default_state_admin_minimum, slugify
-from .registration import CONSENT_WORDING_VERSION, new_secret
+from .registration import RegistrationData, new_registration
 
 DATA = files("eventapp") / "data"
 DEMO_ORGANISER_EMAIL = "organizators@example.lv"
@@ -149,15 +146,12 @@ def _seed_jekabpils_people(session: Session, event: Event) -> None:
     for n, (name, organisation_name, track_number, remote, came) in enumerate(JEKABPILS_PEOPLE, start=1):
         organisation = organisations.find_organisation(session, organisation_name)
         track = tracks[track_number - 1]
-        registration = Registration(
-            event=event, status=RegistrationStatus.CONFIRMED, full_name=name, email=f"demo{n}@example.lv",
-            organisation=organisation, sector=organisation.sector,
+        registration = new_registration(event, RegistrationData(
+            full_name=name, email=f"demo{n}@example.lv", sector=organisation.sector,
             attendance_mode=AttendanceMode.REMOTE if remote else AttendanceMode.IN_PERSON,
-            consent_data_at=registered, consent_wording_version=CONSENT_WORDING_VERSION,
-            secret=new_secret(), badge_secret=new_secret(), created_at=registered, updated_at=registered,
-            choices=[TrackChoice(track=track, track_id=track.id, slot_id=track.slot_id,
-                                 status=RegistrationStatus.CONFIRMED, queued_at=registered)],
-        )
+            track_ids={track.slot_id: track.id}, consent_data=True, organisation_name=organisation.name,
+        ), registered, organisation_id=organisation.id)
+        seating.admit(registration)  # the demo's people all have their seats
         session.add(registration)
         if came:
             arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)

@@ -1,7 +1,7 @@
 """Events, their slots and tracks: creating, changing, publishing, cancelling."""
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -14,24 +14,17 @@ from ..models import (
     EventKind,
     EventStatus,
     Organisation,
-    Registration,
-    RegistrationStatus,
     Slot,
     Track,
     TrackChoice,
     User,
     utcnow,
 )
-from . import audit, calendar, mail, registration
+from . import audit, calendar, mail_jobs, registration
 from .exceptions import DomainError
 
 # Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
 KINDS_WITH_STATE_ADMIN_MINIMUM = {EventKind.REGIONAL_SESSION, EventKind.FORUM}
-EVENT_FIELDS = (
-    "kind", "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
-    "venue", "address", "city", "starts_at", "ends_at", "capacity", "registration_opens_at",
-    "registration_closes_at", "remote_allowed", "remote_link", "held_seats_release_at",
-)
 # Changing these moves the event in people's calendars.
 CALENDAR_FIELDS = {"starts_at", "ends_at", "venue", "address", "city", "title_lv", "title_en"}
 # A change of time or place is also mailed to every registrant, with the updated invite.
@@ -40,25 +33,87 @@ TIME_AND_PLACE = {"starts_at", "ends_at", "venue", "address", "city"}
 # unless set): the people waiting are seated at once.
 SEAT_FIELDS = {"capacity", "held_seats_release_at", "starts_at"}
 TRACK_SEAT_FIELDS = {"capacity", "state_admin_minimum"}
-CHANGED_BY_ORGANISERS = _l(
-    "The organisers have changed the time or place of the event. This is how it stands now:"
-)
-SLOT_FIELDS = ("title_lv", "title_en", "starts_at", "ends_at")
-TRACK_FIELDS = (
-    "title_lv", "title_en", "description_lv", "description_en", "room", "facilitator_name", "facilitator_id",
-    "capacity", "state_admin_minimum", "remote_link",
-)
-# What a co-hosting partner may change of a track.
-TRACK_DETAIL_FIELDS = ("description_lv", "description_en", "room", "facilitator_name")
-# What a copy of an event takes from the original (times are shifted; see `clone_event`).
-CLONED_EVENT_FIELDS = (
-    "kind", "title_lv", "title_en", "description_lv", "description_en", "agenda_lv", "agenda_en",
-    "venue", "address", "city", "capacity", "remote_allowed", "remote_link", "is_demo",
-)
-CLONED_EVENT_TIMES = (
-    "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "held_seats_release_at",
-)
-CLONED_TRACK_FIELDS = TRACK_FIELDS + ("position",)
+
+
+def field_names(data_class: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(data_class))
+
+
+class ModelData:
+    """A dataclass whose fields are columns of the same names of a model."""
+
+    @classmethod
+    def of(cls, thing, **changes):
+        """The fields as `thing` (an event, time block or track) has them now, with `changes`."""
+        return cls(**{name: getattr(thing, name) for name in field_names(cls)} | changes)
+
+
+@dataclass(kw_only=True)
+class EventData(ModelData):
+    """An event as the organisers describe it (already checked for form: lengths, links)."""
+
+    kind: EventKind
+    title_lv: str
+    starts_at: datetime
+    ends_at: datetime
+    title_en: str = ""
+    description_lv: str = ""
+    description_en: str = ""
+    agenda_lv: str = ""
+    agenda_en: str = ""
+    venue: str = ""
+    address: str = ""
+    city: str = ""
+    capacity: int | None = None  # None: no limit
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    remote_allowed: bool = False
+    remote_link: str = ""
+    held_seats_release_at: datetime | None = None  # None: three days before the start
+
+
+@dataclass(kw_only=True)
+class SlotData(ModelData):
+    """A time block of an event."""
+
+    title_lv: str
+    starts_at: datetime
+    ends_at: datetime
+    title_en: str = ""
+
+
+@dataclass(kw_only=True)
+class TrackDetailsData(ModelData):
+    """What a co-hosting partner may change of a track."""
+
+    description_lv: str = ""
+    description_en: str = ""
+    room: str = ""
+    facilitator_name: str = ""
+
+
+@dataclass(kw_only=True)
+class TrackData(TrackDetailsData):
+    """A track as the organisers describe it."""
+
+    title_lv: str
+    title_en: str = ""
+    facilitator_id: int | None = None
+    capacity: int | None = None  # None: no limit
+    state_admin_minimum: int | None = None  # None: the default of the event's kind
+    remote_link: str = ""
+
+
+def _apply(data, thing) -> set[str]:
+    """Set every field of `data` on `thing`; returns the names of the fields that changed."""
+    changed = {name for name in field_names(type(data)) if getattr(thing, name) != getattr(data, name)}
+    for name in changed:
+        setattr(thing, name, getattr(data, name))
+    return changed
+
+
+# The times of an event, moved as its start is when it is copied (see `clone_event`).
+EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "held_seats_release_at")
 
 
 def slugify(text: str) -> str:
@@ -105,22 +160,22 @@ def get_public_event(session: Session, slug: str) -> Event | None:
     return event
 
 
-def _check_event_times(values: dict) -> None:
-    if values["ends_at"] <= values["starts_at"]:
+def _check_event_times(data: EventData) -> None:
+    if data.ends_at <= data.starts_at:
         raise DomainError(_l("The event must end after it starts."), "ends_at")
-    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
         raise DomainError(_l("Registration must close after it opens."), "registration_closes_at")
-    if closes and closes > values["ends_at"]:
+    if closes and closes > data.ends_at:
         raise DomainError(_l("Registration cannot close after the event ends."), "registration_closes_at")
 
 
 def create_event(
-    session: Session, actor: User | None, values: dict, co_hosts: list[Organisation] = (), slug: str = ""
+    session: Session, actor: User | None, data: EventData, co_hosts: list[Organisation] = (), slug: str = ""
 ) -> Event:
-    _check_event_times(values)
-    base = slugify(slug) if slug else slugify(f"{values['starts_at']:%Y-%m-%d} {values['title_lv']}")
-    event = Event(slug=unique_slug(session, base), status=EventStatus.DRAFT, **{k: values[k] for k in values if k in EVENT_FIELDS})
+    _check_event_times(data)
+    base = slugify(slug) if slug else slugify(f"{data.starts_at:%Y-%m-%d} {data.title_lv}")
+    event = Event(slug=unique_slug(session, base), status=EventStatus.DRAFT, **asdict(data))
     event.co_hosts = list(co_hosts)
     session.add(event)
     session.flush()
@@ -129,19 +184,16 @@ def create_event(
 
 
 def update_event(
-    session: Session, actor: User | None, event: Event, values: dict,
+    session: Session, actor: User | None, event: Event, data: EventData,
     co_hosts: list[Organisation] | None = None, now: datetime | None = None,
 ) -> set[str]:
-    """Apply changed values; returns the names of the fields that changed.
+    """Apply `data`; returns the names of the fields that changed.
 
     A new time or place is mailed to everyone registered, with the updated invite.
     """
-    merged = {field: getattr(event, field) for field in EVENT_FIELDS} | values
-    _check_event_times(merged)
-    changed = {field for field in EVENT_FIELDS if field in values and getattr(event, field) != values[field]}
-    previous = {field: getattr(event, field) for field in EVENT_FIELDS}
-    for field in changed:
-        setattr(event, field, values[field])
+    _check_event_times(data)
+    previous = EventData.of(event)
+    changed = _apply(data, event)
     if co_hosts is not None and {o.id for o in co_hosts} != {o.id for o in event.co_hosts}:
         event.co_hosts = list(co_hosts)
         changed.add("co_hosts")
@@ -157,27 +209,19 @@ def update_event(
 
 
 def _tell_registrants_of_change(
-    session: Session, event: Event, changed: set[str], previous: dict, now: datetime
+    session: Session, event: Event, changed: set[str], previous: EventData, now: datetime
 ) -> None:
     """A "changed" mail to each active registrant: what changed and what it was, and the invite
-    (same UID, the event's higher SEQUENCE), unless the event is cancelled or over."""
+    (same UID, the event's higher SEQUENCE), unless the event is cancelled or over. Only recorded
+    here: the sender writes the messages (`mail_jobs`)."""
     if event.status is EventStatus.CANCELLED or event.ends_at < now:
         return
     was = {}
     if changed & {"starts_at", "ends_at"}:
-        was |= {"starts_at": previous["starts_at"], "ends_at": previous["ends_at"]}
+        was |= {"starts_at": previous.starts_at, "ends_at": previous.ends_at}
     if changed & {"venue", "address", "city"}:
-        was["place"] = calendar.place(previous["venue"], previous["address"], previous["city"])
-    active = session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Registration.id)
-    )
-    for person in active:
-        details = registration.registration_details(session, person) | {
-            "changed": changed, "previous": was, "opening": CHANGED_BY_ORGANISERS,
-        }
-        mail.queue_registration_mail(session, "changed", person, details)
+        was["place"] = calendar.place(previous.venue, previous.address, previous.city)
+    mail_jobs.queue_event_changed(session, event, changed, was)
 
 
 def publish_event(session: Session, actor: User | None, event: Event) -> None:
@@ -202,11 +246,7 @@ def cancel_event(session: Session, actor: User | None, event: Event) -> None:
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     audit.record(session, actor, "event.cancel", event, event)
-    active = session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
-    )
-    for person in active:
-        mail.queue_registration_mail(session, "event_cancelled", person, registration.registration_details(session, person))
+    mail_jobs.queue_event_cancelled(session, event)
 
 
 def thursday_after_council_session(council_session: date) -> date:
@@ -241,19 +281,17 @@ def clone_event(session: Session, actor: User | None, event: Event, new_start: d
     def moved(moment: datetime | None) -> datetime | None:
         return None if moment is None else (to_riga(moment).replace(tzinfo=None) + shift).replace(tzinfo=RIGA)
 
-    values = {field: getattr(event, field) for field in CLONED_EVENT_FIELDS} | {
-        field: moved(getattr(event, field)) for field in CLONED_EVENT_TIMES
-    }
-    _check_event_times(values)
+    data = EventData.of(event, **{field: moved(getattr(event, field)) for field in EVENT_TIMES})
+    _check_event_times(data)
     copy = Event(
-        slug=unique_slug(session, slugify(f"{values['starts_at']:%Y-%m-%d} {event.title_lv}")),
-        status=EventStatus.DRAFT, co_hosts=list(event.co_hosts), **values,
+        slug=unique_slug(session, slugify(f"{data.starts_at:%Y-%m-%d} {event.title_lv}")),
+        status=EventStatus.DRAFT, co_hosts=list(event.co_hosts), is_demo=event.is_demo, **asdict(data),
     )
     for slot in event.slots:
+        slot_data = SlotData.of(slot, starts_at=moved(slot.starts_at), ends_at=moved(slot.ends_at))
         copy.slots.append(Slot(
-            title_lv=slot.title_lv, title_en=slot.title_en,
-            starts_at=moved(slot.starts_at), ends_at=moved(slot.ends_at),
-            tracks=[Track(**{f: getattr(track, f) for f in CLONED_TRACK_FIELDS}) for track in slot.tracks],
+            **asdict(slot_data),
+            tracks=[Track(position=track.position, **asdict(TrackData.of(track))) for track in slot.tracks],
         ))
     session.add(copy)
     session.flush()
@@ -261,27 +299,25 @@ def clone_event(session: Session, actor: User | None, event: Event, new_start: d
     return copy
 
 
-def _check_slot_times(event: Event, values: dict) -> None:
-    if values["ends_at"] <= values["starts_at"]:
+def _check_slot_times(event: Event, data: SlotData) -> None:
+    if data.ends_at <= data.starts_at:
         raise DomainError(_l("The time block must end after it starts."), "ends_at")
-    if values["starts_at"] < event.starts_at or values["ends_at"] > event.ends_at:
+    if data.starts_at < event.starts_at or data.ends_at > event.ends_at:
         raise DomainError(_l("The time block must lie within the event's time."), "starts_at")
 
 
-def add_slot(session: Session, actor: User | None, event: Event, values: dict) -> Slot:
-    _check_slot_times(event, values)
-    slot = Slot(event=event, **{k: values[k] for k in SLOT_FIELDS if k in values})
+def add_slot(session: Session, actor: User | None, event: Event, data: SlotData) -> Slot:
+    _check_slot_times(event, data)
+    slot = Slot(event=event, **asdict(data))
     session.add(slot)
     session.flush()
     audit.record(session, actor, "slot.create", slot, event)
     return slot
 
 
-def update_slot(session: Session, actor: User | None, slot: Slot, values: dict) -> None:
-    _check_slot_times(slot.event, {field: getattr(slot, field) for field in SLOT_FIELDS} | values)
-    changed = {field for field in SLOT_FIELDS if field in values and getattr(slot, field) != values[field]}
-    for field in changed:
-        setattr(slot, field, values[field])
+def update_slot(session: Session, actor: User | None, slot: Slot, data: SlotData) -> None:
+    _check_slot_times(slot.event, data)
+    changed = _apply(data, slot)
     if changed & {"starts_at", "ends_at"}:
         slot.event.sequence += 1  # the invites list the tracks' times: calendars must see the change
     audit.record(session, actor, "slot.update", slot, slot.event, fields=sorted(changed))
@@ -298,27 +334,24 @@ def default_state_admin_minimum(event: Event) -> int:
     return 1 if event.kind in KINDS_WITH_STATE_ADMIN_MINIMUM else 0
 
 
-def add_track(session: Session, actor: User | None, slot: Slot, values: dict) -> Track:
-    values = dict(values)
-    if values.get("state_admin_minimum") is None:
-        values["state_admin_minimum"] = default_state_admin_minimum(slot.event)
-    _check_track_numbers(values)
+def add_track(session: Session, actor: User | None, slot: Slot, data: TrackData) -> Track:
+    data = _with_default_minimum(data, slot.event)
+    _check_track_numbers(data)
     position = max((t.position for t in slot.tracks), default=0) + 1
-    track = Track(slot=slot, position=position, **{k: values[k] for k in TRACK_FIELDS if k in values})
+    track = Track(slot=slot, position=position, **asdict(data))
     session.add(track)
     session.flush()
     audit.record(session, actor, "track.create", track, slot.event)
     return track
 
 
-def update_track(session: Session, actor: User | None, track: Track, values: dict) -> set[str]:
-    values = dict(values)
-    if "state_admin_minimum" in values and values["state_admin_minimum"] is None:
-        values["state_admin_minimum"] = default_state_admin_minimum(track.event)
-    _check_track_numbers({field: getattr(track, field) for field in TRACK_FIELDS} | values)
-    changed = {f for f in TRACK_FIELDS if f in values and getattr(track, f) != values[f]}
-    for field in changed:
-        setattr(track, field, values[field])
+def update_track(session: Session, actor: User | None, track: Track, data: TrackDetailsData) -> set[str]:
+    """Apply `data`: a whole `TrackData` (organisers), or only a `TrackDetailsData` (a co-hosting
+    partner); returns the names of the fields that changed."""
+    if isinstance(data, TrackData):
+        data = _with_default_minimum(data, track.event)
+        _check_track_numbers(data)
+    changed = _apply(data, track)
     if changed:
         audit.record(session, actor, "track.update", track, track.event, fields=sorted(changed))
     if changed & TRACK_SEAT_FIELDS:
@@ -333,8 +366,14 @@ def delete_track(session: Session, actor: User | None, track: Track) -> None:
     session.delete(track)
 
 
-def _check_track_numbers(values: dict) -> None:
-    capacity, minimum = values.get("capacity"), values.get("state_admin_minimum") or 0
+def _with_default_minimum(data: TrackData, event: Event) -> TrackData:
+    if data.state_admin_minimum is None:
+        return replace(data, state_admin_minimum=default_state_admin_minimum(event))
+    return data
+
+
+def _check_track_numbers(data: TrackData) -> None:
+    capacity, minimum = data.capacity, data.state_admin_minimum or 0
     if capacity is not None and capacity < 1:
         raise DomainError(_l("Capacity must be at least 1, or empty for no limit."), "capacity")
     if minimum < 0:

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from ..languages import in_language, normalise_language
 from ..models import OutboxAttachment, OutboxMessage, Registration
 from ..urls import public_url
 from . import calendar
@@ -87,8 +87,8 @@ def queue_mail(
     The subject is the kind's own unless `subject` (a lazy string, `%(event)s` filled in) says otherwise.
     """
     template = template or kind
-    with force_locale("en_GB" if language == "en" else "lv"):
-        locale = "en" if language == "en" else "lv"
+    locale = normalise_language(language)
+    with in_language(locale):
         context = {"locale": locale, **context}
         subject = subject or SUBJECTS[kind]
         if "event" in context:
@@ -140,7 +140,7 @@ def queue_registration_mail(session: Session, kind: str, registration: Registrat
         "opening": STATE_OPENINGS.get(key, REGISTRATION_OPENINGS[kind]),
         "event": registration.event,
         "registration": registration,
-        "manage_url": public_url("manage.show", token=registration.secret),
+        "manage_url": public_url("my_registration.show", token=registration.secret),
         "event_url": public_url("public.event", slug=registration.event.slug),
         **details,
     }

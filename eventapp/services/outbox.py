@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..models import Event, OutboxMessage, OutboxStatus
-from . import badges, mail
+from . import badges, mail, mail_jobs
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,10 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime, report:
 
 
 def deliver_due(session: Session, now: datetime, limit: int = 500) -> DeliveryReport:
-    """Send what is due, oldest first; each message succeeds or fails on its own."""
+    """Send what is due, oldest first; each message succeeds or fails on its own.
+
+    The mail to everyone about an event change is written out first (`mail_jobs`)."""
+    mail_jobs.expand_mail_jobs(session, now)
     report = DeliveryReport()
     config = current_app.config
     use_smtp = bool(config.get("MAIL_SERVER"))

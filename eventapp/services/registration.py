@@ -1,12 +1,13 @@
 """Registering, changing, cancelling, and what a registrant may see and delete of their own data."""
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..languages import normalise_language
 from ..models import (
     AttendanceMode,
     DelegationRequest,
@@ -132,18 +133,14 @@ def register(
     if delegation is not None:
         if delegation.status is not DelegationStatus.SENT or delegation.deadline_at <= now:
             raise DomainError(_l("This request is no longer open; please contact the secretariat."))
-        data.sector = Sector.STATE_ADMINISTRATION
-        data.organisation_name = delegation.organisation.name
-        data.track_ids[delegation.track.slot_id] = delegation.track_id
+        data = replace(
+            data, sector=Sector.STATE_ADMINISTRATION, organisation_name=delegation.organisation.name,
+            track_ids=data.track_ids | {delegation.track.slot_id: delegation.track_id},
+        )
     _check_choices(event, data)
     email = normalise_email(data.email)
-    organisation_name = " ".join(data.organisation_name.split())
-    tracks = {track.id: track for track in event.tracks}
-    choices = [
-        TrackChoice(track=tracks[data.track_ids[slot.id]], track_id=data.track_ids[slot.id], slot_id=slot.id, queued_at=now)
-        for slot in event.slots if slot.tracks
-    ]
-    found = _lookups(session, event, email, organisation_name, [choice.track_id for choice in choices])
+    track_ids = [data.track_ids[slot.id] for slot in event.slots if slot.tracks]
+    found = _lookups(session, event, email, " ".join(data.organisation_name.split()), track_ids)
 
     if found.existing_id is not None:
         existing = session.get(Registration, found.existing_id)
@@ -154,29 +151,11 @@ def register(
         session.delete(existing)
         session.flush()
 
-    registration = Registration(
-        event=event,
-        attendance_mode=data.attendance_mode,
-        full_name=data.full_name.strip(),
-        email=email,
-        organisation_id=found.organisation_id,
-        organisation_name="" if found.organisation_id else organisation_name,
+    if found.organisation_sector:
         # The directory knows an organisation's sector better than a hurried click does;
         # coverage of the tracks by state administration counts on it.
-        sector=Sector(found.organisation_sector) if found.organisation_sector else data.sector,
-        position=data.position.strip(),
-        language=data.language if data.language in ("lv", "en") else "lv",
-        access_needs=data.access_needs.strip(),
-        dietary_needs=data.dietary_needs.strip(),
-        consent_data_at=now,
-        consent_wording_version=CONSENT_WORDING_VERSION,
-        consent_photos=data.consent_photos,
-        secret=new_secret(),
-        badge_secret=new_secret(),
-        created_at=now,
-        updated_at=now,
-        choices=choices,
-    )
+        data = replace(data, sector=Sector(found.organisation_sector))
+    registration = new_registration(event, data, now, organisation_id=found.organisation_id)
     held = {}
     if registration.sector is not Sector.STATE_ADMINISTRATION and data.attendance_mode is AttendanceMode.IN_PERSON:
         held = holds.held_seats(session, event, now)
@@ -194,15 +173,61 @@ def register(
     return RegistrationResult(registration, created=True)
 
 
+def new_registration(
+    event: Event, data: RegistrationData, now: datetime, organisation_id: int | None = None
+) -> Registration:
+    """The rows of a new registration, made at `now`: the person, and a choice in each time block
+    `data` chooses a track in (in the queues from `now`). Not seated and not in the session yet:
+    the caller seats it (`seating`), then adds it.
+
+    `organisation_id`: the directory's organisation the person represents, when it has one of
+    that name (`data.sector` is then its sector); otherwise the name is kept as typed.
+    """
+    tracks = {track.id: track for track in event.tracks}
+    return Registration(
+        event=event,
+        attendance_mode=data.attendance_mode,
+        full_name=data.full_name.strip(),
+        email=normalise_email(data.email),
+        organisation_id=organisation_id,
+        organisation_name="" if organisation_id else " ".join(data.organisation_name.split()),
+        sector=data.sector,
+        position=data.position.strip(),
+        language=normalise_language(data.language),
+        access_needs=data.access_needs.strip(),
+        dietary_needs=data.dietary_needs.strip(),
+        consent_data_at=now,
+        consent_wording_version=CONSENT_WORDING_VERSION,
+        consent_photos=data.consent_photos,
+        secret=new_secret(),
+        badge_secret=new_secret(),
+        created_at=now,
+        updated_at=now,
+        choices=[
+            TrackChoice(track=tracks[data.track_ids[slot.id]], track_id=data.track_ids[slot.id], slot_id=slot.id,
+                        queued_at=now)
+            for slot in event.slots if slot.tracks and slot.id in data.track_ids
+        ],
+    )
+
+
 def is_fully_seated(registration: Registration) -> bool:
     return registration.status is CONFIRMED and all(c.status is CONFIRMED for c in registration.choices)
 
 
-def registration_details(session: Session, registration: Registration) -> dict:
+def registration_details(
+    session: Session, registration: Registration, queues: seating.QueuePositions | None = None
+) -> dict:
     """What the pages and mails show: the event queue position, each track with its own, and the
-    person's state in one word."""
-    event_position = seating.event_queue_position(session, registration)
-    choices = [(choice, seating.track_queue_position(session, choice)) for choice in registration.choices]
+    person's state in one word.
+
+    For many people of one event, pass the event's `queues` (`seating.queue_positions`, read once)
+    so that nothing is queried per person.
+    """
+    if queues is None:
+        queues = seating.queue_positions_of(session, registration)
+    event_position = queues.of(registration)
+    choices = [(choice, queues.of_choice(choice)) for choice in registration.choices]
     positions = {choice.id: position for choice, position in choices if position is not None}
     return {
         "event_position": event_position,

@@ -3,28 +3,25 @@
 The mails, the private page and the organisers' list all say it through `state_summary`, so
 that nobody reads "a seat is yours" in one place and "waiting" in another.
 """
-import enum
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..labels import LabelledEnum
 from ..models import AttendanceMode, Registration, RegistrationStatus, Track
 
 
-class State(enum.Enum):
-    SEATED = "seated"  # everything chosen is theirs (remote people need no seat)
-    PARTLY_SEATED = "partly_seated"  # a seat at the event, but waiting for a working group
-    WAITING = "waiting"  # no seat at the event yet
-    CANCELLED = "cancelled"
+class State(LabelledEnum):
+    # everything chosen is theirs (remote people need no seat)
+    SEATED = "seated", _l("Seated")
+    # a seat at the event, but waiting for a working group
+    PARTLY_SEATED = "partly_seated", _l("Partly seated")
+    # no seat at the event yet
+    WAITING = "waiting", _l("Waiting")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-WORDS = {
-    State.SEATED: _l("Seated"),
-    State.PARTLY_SEATED: _l("Partly seated"),
-    State.WAITING: _l("Waiting"),
-    State.CANCELLED: _l("Cancelled"),
-}
 # The colour the pages give the word (`static/css/app.css`).
 CSS = {
     State.SEATED: "status-confirmed", State.PARTLY_SEATED: "status-waitlisted",
@@ -50,7 +47,7 @@ class StateSummary:
     def word(self) -> str:
         if self.state is State.SEATED and self.remote:
             return _("Confirmed (remote)")
-        return str(WORDS[self.state])
+        return self.state.label
 
     @property
     def css(self) -> str:

@@ -3,23 +3,21 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
-from . import registration_state, spreadsheets
-from .badges import SECTOR_LABELS
+from ..languages import in_language
+from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, Track, TrackChoice
+from . import registration_state, seating, spreadsheets
 from .seats import seats_left, taken_seats_by_track
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
 )
 _ID = re.compile(r"[0-9]{1,9}")
-MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.REMOTE: _l("Remotely")}
 
 
 def _enum_value(enum_class, value):
@@ -69,41 +67,40 @@ class RegistrationFilters:
         return bool(self.as_args())
 
 
-def _queue_positions(session: Session, event: Event) -> tuple[dict[int, int], dict[int, int]]:
-    """({registration id: place on the event's waiting list}, {choice id: place on its track's}), in two queries.
+@dataclass(frozen=True)
+class ChoiceRow:
+    """A person's track in one time block, as the list shows it."""
 
-    Numbered as `seating.event_queue_position` and `seating.track_queue_position` count them.
-    """
-    waiting = session.scalars(
-        select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
-        .order_by(Registration.id)
-    )
-    event_queue = {registration_id: place for place, registration_id in enumerate(waiting, 1)}
-    track_queue: dict[int, int] = {}
-    seen: Counter = Counter()
-    for choice_id, track_id in session.execute(
-        select(TrackChoice.id, TrackChoice.track_id)
-        .join(Registration, Registration.id == TrackChoice.registration_id)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status != CANCELLED,
-            TrackChoice.status == WAITLISTED,
-        )
-        .order_by(TrackChoice.id)
-    ):
-        seen[track_id] += 1
-        track_queue[choice_id] = seen[track_id]
-    return event_queue, track_queue
+    track: Track
+    status: RegistrationStatus
+    position: int | None  # on the track's waiting list; None when not waiting
 
 
-def registration_rows(session: Session, event: Event, filters: RegistrationFilters) -> list[dict]:
+@dataclass(frozen=True)
+class RegistrationRow:
+    """One person in the organisers' list and export."""
+
+    id: int
+    full_name: str
+    email: str
+    organisation: str
+    sector: Sector
+    mode: AttendanceMode
+    status: RegistrationStatus
+    position: int | None  # on the event's waiting list; None when not waiting
+    state: registration_state.StateSummary
+    choices: dict[int, ChoiceRow]  # slot id -> the track chosen in it
+    access_needs: str
+    dietary_needs: str
+    consent_photos: bool
+    registered_at: datetime
+    anonymised: bool
+
+
+def registration_rows(session: Session, event: Event, filters: RegistrationFilters) -> list[RegistrationRow]:
     """The event's registrations, oldest first, narrowed by `filters`, with each chosen track.
 
-    A fixed number of queries, however many people registered. Each row:
-    id, full_name, email, organisation, sector, mode, status, position (on the event's waiting
-    list, or None), choices ({slot id: {track, status, position}}), access_needs,
-    dietary_needs, consent_photos, registered_at, anonymised.
+    A fixed number of queries, however many people registered.
     """
     query = (
         select(Registration)
@@ -120,38 +117,61 @@ def registration_rows(session: Session, event: Event, filters: RegistrationFilte
     if filters.track_id is not None:
         query = query.where(Registration.choices.any(TrackChoice.track_id == filters.track_id))
     registrations = session.scalars(query).all()
-    event_queue, track_queue = _queue_positions(session, event)
+    queues = seating.queue_positions(session, event)
+    event_queue, track_queue = queues.event, queues.tracks
     tracks = {track.id: track for track in event.tracks}
     return [
-        {
-            "id": registration.id,
-            "full_name": registration.full_name,
-            "email": registration.email,
-            "organisation": registration.organisation_display,
-            "sector": registration.sector,
-            "mode": registration.attendance_mode,
-            "status": registration.status,
-            "position": event_queue.get(registration.id),
-            "state": registration_state.state_summary(registration, event_queue.get(registration.id), track_queue),
-            "choices": {
-                choice.slot_id: {
-                    "track": tracks[choice.track_id],
-                    "status": choice.status,
-                    "position": track_queue.get(choice.id),
-                }
+        RegistrationRow(
+            id=registration.id,
+            full_name=registration.full_name,
+            email=registration.email,
+            organisation=registration.organisation_display,
+            sector=registration.sector,
+            mode=registration.attendance_mode,
+            status=registration.status,
+            position=event_queue.get(registration.id),
+            state=registration_state.state_summary(registration, event_queue.get(registration.id), track_queue),
+            choices={
+                choice.slot_id: ChoiceRow(tracks[choice.track_id], choice.status, track_queue.get(choice.id))
                 for choice in registration.choices
             },
-            "access_needs": registration.access_needs,
-            "dietary_needs": registration.dietary_needs,
-            "consent_photos": registration.consent_photos,
-            "registered_at": registration.created_at,
-            "anonymised": registration.anonymised_at is not None,
-        }
+            access_needs=registration.access_needs,
+            dietary_needs=registration.dietary_needs,
+            consent_photos=registration.consent_photos,
+            registered_at=registration.created_at,
+            anonymised=registration.anonymised_at is not None,
+        )
         for registration in registrations
     ]
 
 
-def registration_summary(session: Session, event: Event) -> dict:
+@dataclass(frozen=True)
+class TrackCounts:
+    slot: Slot
+    track: Track
+    in_person: int
+    remote: int
+    waiting: int
+    seats_left: int | None  # None: no limit
+
+
+@dataclass(frozen=True)
+class EventTotals:
+    registered: int  # active: in person, remote and waiting
+    in_person: int
+    remote: int
+    waiting: int
+    cancelled: int
+    seats_left: int | None  # None: no limit
+
+
+@dataclass(frozen=True)
+class RegistrationSummary:
+    tracks: list[TrackCounts]
+    totals: EventTotals
+
+
+def registration_summary(session: Session, event: Event) -> RegistrationSummary:
     """Counts above the list: per track, and for the whole event (cancelled ones apart)."""
     taken = taken_seats_by_track(session, event)
     remote: Counter = Counter()
@@ -167,10 +187,10 @@ def registration_summary(session: Session, event: Event) -> dict:
         elif status is CONFIRMED and mode is AttendanceMode.REMOTE:
             remote[track_id] += count
     tracks = [
-        {
-            "slot": slot, "track": track, "in_person": taken[track.id], "remote": remote[track.id],
-            "waiting": waiting[track.id], "seats_left": seats_left(track.capacity, taken[track.id]),
-        }
+        TrackCounts(
+            slot=slot, track=track, in_person=taken[track.id], remote=remote[track.id],
+            waiting=waiting[track.id], seats_left=seats_left(track.capacity, taken[track.id]),
+        )
         for slot in event.slots for track in slot.tracks
     ]
 
@@ -182,44 +202,46 @@ def registration_summary(session: Session, event: Event) -> dict:
     ):
         people[status, mode] += count
     in_person = people[CONFIRMED, AttendanceMode.IN_PERSON]
-    totals = {
-        "in_person": in_person,
-        "remote": people[CONFIRMED, AttendanceMode.REMOTE],
-        "waiting": sum(count for (status, _), count in people.items() if status is WAITLISTED),
-        "cancelled": sum(count for (status, _), count in people.items() if status is CANCELLED),
-        "seats_left": seats_left(event.capacity, in_person),
-    }
-    totals["registered"] = totals["in_person"] + totals["remote"] + totals["waiting"]
-    return {"tracks": tracks, "totals": totals}
+    remote_people = people[CONFIRMED, AttendanceMode.REMOTE]
+    waiting_people = sum(count for (status, _), count in people.items() if status is WAITLISTED)
+    totals = EventTotals(
+        registered=in_person + remote_people + waiting_people,
+        in_person=in_person,
+        remote=remote_people,
+        waiting=waiting_people,
+        cancelled=sum(count for (status, _), count in people.items() if status is CANCELLED),
+        seats_left=seats_left(event.capacity, in_person),
+    )
+    return RegistrationSummary(tracks, totals)
 
 
-def _export_status(row: dict, locale: str) -> str:
+def _export_status(row: RegistrationRow, locale: str) -> str:
     """The person's state in one word, as the list shows it, with what they wait for."""
-    state = row["state"]
+    state = row.state
     waits = state.waits_text(locale)
     return f"{state.word}. {waits}" if waits else state.word
 
 
-def _export_choice(choice: dict | None, row: dict, locale: str) -> str:
+def _export_choice(choice: ChoiceRow | None, row: RegistrationRow, locale: str) -> str:
     """The track, and what the person has in it, as the list shows it."""
     if choice is None:
         return ""
-    if choice["status"] is CANCELLED:
+    if choice.status is CANCELLED:
         status = _("cancelled")
-    elif choice["status"] is WAITLISTED:
-        status = _("waiting list, number %(n)d", n=choice["position"]) if choice["position"] else _("waiting list")
-    elif row["mode"] is AttendanceMode.REMOTE:
+    elif choice.status is WAITLISTED:
+        status = _("waiting list, number %(n)d", n=choice.position) if choice.position else _("waiting list")
+    elif row.mode is AttendanceMode.REMOTE:
         status = _("remote")
     else:
         status = _("seat")
-    return f"{choice['track'].local('title', locale)} ({status})"
+    return f"{choice.track.local('title', locale)} ({status})"
 
 
-def registrations_table(rows: list[dict], event: Event, locale: str = "lv") -> spreadsheets.Table:
+def registrations_table(rows: list[RegistrationRow], event: Event, locale: str = "lv") -> spreadsheets.Table:
     """The rows as the export's table, in `locale`: the list's columns and words, one column per
     time block with tracks, and the moment of registering as a date."""
     slots = [slot for slot in event.slots if slot.tracks]
-    with force_locale("en_GB" if locale == "en" else "lv"):
+    with in_language(locale):
         header = [
             _("Name"), _("Email"), _("Organisation"), _("Sector"), _("Attendance"), _("Status"),
             *(slot.local("title", locale) for slot in slots),
@@ -227,11 +249,11 @@ def registrations_table(rows: list[dict], event: Event, locale: str = "lv") -> s
         ]
         cells = [
             [
-                row["full_name"], row["email"], row["organisation"], str(SECTOR_LABELS[row["sector"]]),
-                str(MODE_LABELS[row["mode"]]), _export_status(row, locale),
-                *(_export_choice(row["choices"].get(slot.id), row, locale) for slot in slots),
-                row["access_needs"], row["dietary_needs"], _("Yes") if row["consent_photos"] else _("No"),
-                row["registered_at"],
+                row.full_name, row.email, row.organisation, row.sector.label,
+                row.mode.label, _export_status(row, locale),
+                *(_export_choice(row.choices.get(slot.id), row, locale) for slot in slots),
+                row.access_needs, row.dietary_needs, _("Yes") if row.consent_photos else _("No"),
+                row.registered_at,
             ]
             for row in rows
         ]

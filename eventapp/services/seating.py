@@ -8,10 +8,11 @@ only where nobody waits for it, so nobody jumps the queue.
 Callers lock the event first (`lock_event`), so that two requests never count the same
 free seat.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, TrackChoice
@@ -50,6 +51,14 @@ def can_take(sector: Sector, free: int | None, held: int) -> bool:
     return seats is None or seats > 0
 
 
+def admit(registration: Registration) -> None:
+    """A seat in the event and in each of its tracks, whatever the counts say: for remote attendance
+    (it takes no seat), and for the person standing at the door (`walk_in`)."""
+    registration.status = CONFIRMED
+    for choice in registration.choices:
+        choice.status = CONFIRMED
+
+
 def seat_newcomer(
     event: Event, registration: Registration, taken_event: int, taken_tracks: dict[int, int], held: dict[int, int]
 ) -> None:
@@ -60,9 +69,7 @@ def seat_newcomer(
     can take it without jumping anyone.
     """
     if registration.attendance_mode is AttendanceMode.REMOTE:
-        registration.status = CONFIRMED
-        for choice in registration.choices:
-            choice.status = CONFIRMED
+        admit(registration)
         return
     sector = registration.sector
     if not can_take(sector, seats_left(event.capacity, taken_event), sum(held.values())):
@@ -145,38 +152,72 @@ def fill_seats(session: Session, event: Event, now: datetime) -> Promotions:
     return promoted
 
 
+def _event_queue(session: Session, event_id: int) -> dict[int, int]:
+    """Registration id -> place on the event's waiting list (1 for the first), in order of registering."""
+    waiting = session.scalars(
+        select(Registration.id)
+        .where(Registration.event_id == event_id, Registration.status == WAITLISTED)
+        .order_by(Registration.id)
+    )
+    return {registration_id: place for place, registration_id in enumerate(waiting, 1)}
+
+
+def _track_queues(session: Session, event_id: int) -> dict[int, int]:
+    """Track choice id -> place on its track's waiting list (1 for the first), for every track of the event."""
+    places: dict[int, int] = {}
+    seen: Counter = Counter()
+    for choice_id, track_id in session.execute(
+        select(TrackChoice.id, TrackChoice.track_id)
+        .join(Registration, Registration.id == TrackChoice.registration_id)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            TrackChoice.status == WAITLISTED,
+        )
+        .order_by(TrackChoice.id)
+    ):
+        seen[track_id] += 1
+        places[choice_id] = seen[track_id]
+    return places
+
+
+@dataclass(frozen=True)
+class QueuePositions:
+    """Every place on an event's waiting lists, read at once (one query each, however many wait)."""
+
+    event: dict[int, int]  # registration id -> place on the event's waiting list
+    tracks: dict[int, int]  # track choice id -> place on its track's waiting list
+
+    def of(self, registration: Registration) -> int | None:
+        return self.event.get(registration.id)
+
+    def of_choice(self, choice: TrackChoice) -> int | None:
+        return self.tracks.get(choice.id)
+
+
+NOBODY_WAITING = QueuePositions({}, {})
+
+
+def queue_positions(session: Session, event: Event) -> QueuePositions:
+    """The places of everyone waiting for the event or for one of its tracks: the one count of
+    places that the pages, the mails and the organisers' list all show."""
+    return QueuePositions(_event_queue(session, event.id), _track_queues(session, event.id))
+
+
+def queue_positions_of(session: Session, registration: Registration) -> QueuePositions:
+    """The places that matter to one person: none read when they wait for nothing."""
+    if registration.status is WAITLISTED:
+        return queue_positions(session, registration.event)
+    if any(choice.status is WAITLISTED for choice in registration.choices):
+        return QueuePositions({}, _track_queues(session, registration.event_id))
+    return NOBODY_WAITING
+
+
 def event_queue_position(session: Session, registration: Registration) -> int | None:
     """1 for the first person on the event's waiting list; None when not waiting."""
     if registration.status is not WAITLISTED:
         return None
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == WAITLISTED,
-            Registration.id < registration.id,
-        )
-    )
-    return ahead + 1
-
-
-def track_queue_position(session: Session, choice: TrackChoice) -> int | None:
-    """1 for the first person on the track's waiting list; None when the choice has a seat."""
-    if choice.status is not WAITLISTED:
-        return None
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(TrackChoice)
-        .join(Registration)
-        .where(
-            TrackChoice.track_id == choice.track_id,
-            TrackChoice.status == WAITLISTED,
-            Registration.status != RegistrationStatus.CANCELLED,
-            TrackChoice.id < choice.id,
-        )
-    )
-    return ahead + 1
+    return _event_queue(session, registration.event_id).get(registration.id)
 
 
 def door_seat_refusal(

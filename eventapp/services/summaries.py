@@ -15,7 +15,7 @@ Every change takes the event's lock first (`seating.lock_event`), so that two pe
 uploading at the same moment to a track without a summary make one summary, and versions
 are numbered one after another.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,19 @@ from ..permissions import can
 from . import audit, seating, uploads
 from .exceptions import DomainError
 
-TEXT_FIELDS = ("conclusions", "proposals", "responsible_bodies", "follow_up")
+
+
+@dataclass
+class SummaryText:
+    """The four texts of a summary; an empty one is not written."""
+
+    conclusions: str = ""
+    proposals: str = ""
+    responsible_bodies: str = ""
+    follow_up: str = ""
+
+
+TEXT_FIELDS = tuple(f.name for f in fields(SummaryText))
 
 
 @dataclass
@@ -92,13 +104,13 @@ def _back_to_draft_unless_publisher(session: Session, actor: User, summary: Summ
 
 
 def update_text(
-    session: Session, actor: User, track: Track, values: dict, now: datetime,
+    session: Session, actor: User, track: Track, text: SummaryText, now: datetime,
 ) -> tuple[Summary | None, bool]:
-    """Save the four text fields; returns (the summary, whether it went back to draft).
+    """Save the four texts; returns (the summary, whether it went back to draft).
 
     Saving an empty form for a track without a summary creates none.
     """
-    cleaned = {field: (values.get(field) or "").replace("\r\n", "\n").strip() for field in TEXT_FIELDS}
+    cleaned = {field: (getattr(text, field) or "").replace("\r\n", "\n").strip() for field in TEXT_FIELDS}
     if not any(cleaned.values()) and summary_for(session, track) is None:
         return None, False
     summary = _summary_to_change(session, track)

@@ -176,6 +176,8 @@ def check_upload(filename: str | None, data: bytes) -> tuple[str, FileKind]:
     claimed = next((kind for kind in KINDS.values() if extension in kind.extensions), None)
     if claimed is None:
         raise DomainError(NOT_ALLOWED, "file")
+    if data.startswith(b"PK\x03\x04"):
+        check_member_count(data, archive_limits())
     found = detect_kind(data)
     if found is None:
         raise DomainError(
@@ -235,6 +237,25 @@ def _unpacked_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cap: int) 
         while size <= cap and (chunk := stream.read(min(64 * 1024, cap + 1 - size))):
             size += len(chunk)
     return size
+
+
+# A ZIP ends with a record (22 bytes and a comment of at most 65,535) that declares how many
+# parts its central directory lists; 0xFFFF there means "see the ZIP64 record": more than an
+# office document ever has.
+_END_RECORD = b"PK\x05\x06"
+_END_RECORD_REACH = 22 + 0xFFFF
+
+
+def check_member_count(data: bytes, limits: ArchiveLimits) -> None:
+    """DomainError when the ZIP declares more parts than allowed, read from its end record alone,
+    before its central directory (which could list hundreds of thousands) is parsed."""
+    at = data.rfind(_END_RECORD, max(0, len(data) - _END_RECORD_REACH))
+    if at < 0 or at + 22 > len(data):
+        return  # no end record: the archive check finds it damaged
+    total = int.from_bytes(data[at + 10:at + 12], "little")
+    if total > limits.members:
+        raise DomainError(_l("The file has more than %(count)d parts, far more than a document "
+                             "needs; it was not accepted.", count=limits.members), "file")
 
 
 def check_archive(data: bytes, limits: ArchiveLimits) -> None:

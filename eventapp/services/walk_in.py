@@ -30,15 +30,14 @@ from ..models import (
     Registration,
     RegistrationStatus,
     Sector,
-    TrackChoice,
 )
 from . import audit, mail, seating
 from .checkin import NO_SEAT, Scanner, ScanResult, check_in
 from .exceptions import DomainError
 from .registration import (
-    CONSENT_WORDING_VERSION,
+    RegistrationData,
     is_fully_seated,
-    new_secret,
+    new_registration,
     normalise_email,
     notify_promotions,
     registration_details,
@@ -136,19 +135,12 @@ def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: 
         session.flush()
     organisation = session.scalar(select(Organisation).where(Organisation.name == organisation_name))
 
-    registration = Registration(
-        event=event, status=CONFIRMED, attendance_mode=AttendanceMode.IN_PERSON,
-        full_name=full_name, email=email,
-        organisation=organisation, organisation_name="" if organisation else organisation_name,
-        sector=organisation.sector if organisation else data.sector,
-        language=data.language if data.language in ("lv", "en") else "lv",
-        consent_data_at=now, consent_wording_version=CONSENT_WORDING_VERSION,
-        secret=new_secret(), badge_secret=new_secret(), created_at=now, updated_at=now,
-        choices=[
-            TrackChoice(track=tracks[track_id], track_id=track_id, slot_id=slot_id, status=CONFIRMED, queued_at=now)
-            for slot_id, track_id in sorted(data.track_ids.items())
-        ],
-    )
+    registration = new_registration(event, RegistrationData(
+        full_name=full_name, email=email, sector=organisation.sector if organisation else data.sector,
+        attendance_mode=AttendanceMode.IN_PERSON, track_ids=data.track_ids, consent_data=True,
+        organisation_name=organisation_name, language=data.language,
+    ), now, organisation_id=organisation.id if organisation else None)
+    seating.admit(registration)
     session.add(registration)
     session.add(CheckIn(
         registration=registration, scan_id=f"walk-in-{uuid4().hex}", scanned_at=now, recorded_at=now,

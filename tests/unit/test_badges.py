@@ -188,14 +188,6 @@ def test_latvian_alphabetical_order():
     ]
 
 
-def test_a_missing_font_is_named_with_how_to_install_it(monkeypatch, tmp_path):
-    monkeypatch.setattr(badge_layout, "_fonts_ready", False)
-    monkeypatch.setattr(badge_layout, "FONT_DIRS", [tmp_path / "none"])
-    monkeypatch.setattr(badge_layout, "FONT_ROOTS", [tmp_path])
-    with pytest.raises(badges.BadgeFontMissing, match="fonts-dejavu-core"):
-        badge_layout.register_fonts()
-
-
 def test_an_unknown_layout_is_refused(session, jekabpils):
     with pytest.raises(ValueError, match="a6, a4, label"):
         badges.badges_pdf([create_registration(session, jekabpils)], "a3")

@@ -8,8 +8,8 @@ import vobject
 from sqlalchemy import select
 
 from eventapp.formatting import RIGA
-from eventapp.models import AttendanceMode, EventKind, EventStatus, OutboxMessage, RegistrationStatus
-from eventapp.services import calendar, events
+from eventapp.models import AttendanceMode, EventKind, EventStatus, OutboxMessage, RegistrationStatus, utcnow
+from eventapp.services import calendar, events, mail_jobs
 from eventapp.services import registration as registrations
 
 from ..factories import create_event, create_registration, future
@@ -55,6 +55,9 @@ def jekabpils(session, **values):
 
 
 def outbox(session, kind):
+    """The messages of `kind` as the sender finds them: the mail to everyone about an event change
+    is written out first (and the session committed)."""
+    mail_jobs.expand_mail_jobs(session, utcnow())
     return session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)).all()
 
 
@@ -181,7 +184,7 @@ def test_the_uid_never_changes_and_the_sequence_only_grows(session):
 
     # The organisers move the event: everyone's invite goes up, and everyone is told.
     later = event.starts_at + timedelta(days=7)
-    events.update_event(session, None, event, {"starts_at": later, "ends_at": later + timedelta(hours=6)})
+    events.update_event(session, None, event, events.EventData.of(event, starts_at=later, ends_at=later + timedelta(hours=6)))
     _, third, _ = invite(anna)
     _, janis_second, _ = invite(janis)
     assert third["UID"] == first["UID"] and third["SEQUENCE"] > second["SEQUENCE"]
@@ -196,7 +199,7 @@ def test_moving_the_event_mails_every_active_registrant_the_updated_invite(sessi
     before = event.starts_at
     later = before + timedelta(days=7)
 
-    events.update_event(session, None, event, {"starts_at": later, "ends_at": later + timedelta(hours=6), "venue": "Jaunā zāle"})
+    events.update_event(session, None, event, events.EventData.of(event, starts_at=later, ends_at=later + timedelta(hours=6), venue="Jaunā zāle"))
 
     changed = outbox(session, "changed")
     assert sorted(m.to_address for m in changed) == sorted([anna.email, janis.email])
@@ -219,16 +222,16 @@ def test_moving_the_event_mails_every_active_registrant_the_updated_invite(sessi
 def test_other_changes_mail_nobody(session, values):
     event = jekabpils(session)
     create_registration(session, event)
-    events.update_event(session, None, event, values)
+    events.update_event(session, None, event, events.EventData.of(event, **values))
     assert outbox(session, "changed") == []
 
 
 def test_changes_to_a_cancelled_or_past_event_mail_nobody(session):
     event = jekabpils(session)
     create_registration(session, event)
-    events.update_event(session, None, event, {"city": "Rīga"}, now=event.ends_at + timedelta(days=1))
+    events.update_event(session, None, event, events.EventData.of(event, city="Rīga"), now=event.ends_at + timedelta(days=1))
     events.cancel_event(session, None, event)
-    events.update_event(session, None, event, {"city": "Liepāja"})
+    events.update_event(session, None, event, events.EventData.of(event, city="Liepāja"))
     assert outbox(session, "changed") == []
 
 

@@ -420,3 +420,11 @@ def test_a_walk_in_with_a_waiting_address_leads_to_the_choice(session, waiting):
     with pytest.raises(AlreadyWaiting) as found:
         register_walk_in(session, event, walk_in(email="Ilze@example.lv"), scanner, utcnow())
     assert found.value.registration is ilze
+
+
+def test_someone_seated_at_the_event_but_waiting_for_a_group_is_told_so_at_the_door(session, door):
+    event, _, janis, scanner = door
+    result = scan(session, event, scanner, janis, scan_id="partly-1")
+    assert result.result == "welcome" and result.notes == ["track_waiting"]
+    assert checkin.answer(result, "lv")["notes"] == [
+        "Darba grupā vēl gaida vietu (gaidīšanas sarakstā): tur vietas vēl nav."]

@@ -13,7 +13,7 @@ from ..factories import create_event, create_user, future
 def values(**overrides):
     base = {"kind": EventKind.FORUM, "title_lv": "Memoranda padomes forums", "starts_at": future(),
             "ends_at": future() + timedelta(hours=5)}
-    return base | overrides
+    return events.EventData(**(base | overrides))
 
 
 def test_slugify_drops_latvian_diacritics():
@@ -43,11 +43,11 @@ def test_impossible_times_are_refused_naming_the_field(session, overrides, field
 
 def test_update_reports_changes_and_bumps_sequence_only_for_calendar_fields(session):
     event = create_event(session)
-    assert events.update_event(session, None, event, {"description_lv": "Jauns apraksts"}) == {"description_lv"}
+    assert events.update_event(session, None, event, events.EventData.of(event, description_lv="Jauns apraksts")) == {"description_lv"}
     assert event.sequence == 0
-    assert events.update_event(session, None, event, {"city": "Liepāja"}) == {"city"}
+    assert events.update_event(session, None, event, events.EventData.of(event, city="Liepāja")) == {"city"}
     assert event.sequence == 1
-    assert events.update_event(session, None, event, {"city": "Liepāja"}) == set()
+    assert events.update_event(session, None, event, events.EventData.of(event, city="Liepāja")) == set()
     assert event.sequence == 1
 
 
@@ -64,31 +64,31 @@ def test_publish_and_cancel(session):
 def test_tracks_of_regional_sessions_and_forums_need_state_administration_by_default(session):
     for kind, expected in [(EventKind.REGIONAL_SESSION, 1), (EventKind.FORUM, 1), (EventKind.ONLINE_MEETING, 0)]:
         event = create_event(session, kind=kind)
-        slot = events.add_slot(session, None, event, {"title_lv": "Grupas", "starts_at": event.starts_at,
-                                                      "ends_at": event.ends_at})
-        track = events.add_track(session, None, slot, {"title_lv": "Grupa", "state_admin_minimum": None})
+        slot = events.add_slot(session, None, event, events.SlotData(title_lv="Grupas", starts_at=event.starts_at,
+                                                                         ends_at=event.ends_at))
+        track = events.add_track(session, None, slot, events.TrackData(title_lv="Grupa", state_admin_minimum=None))
         assert track.state_admin_minimum == expected
 
 
 def test_slot_must_lie_within_the_event(session):
     event = create_event(session)
     with pytest.raises(DomainError):
-        events.add_slot(session, None, event, {"title_lv": "Vēlu", "starts_at": event.ends_at,
-                                               "ends_at": event.ends_at + timedelta(hours=1)})
+        events.add_slot(session, None, event, events.SlotData(title_lv="Vēlu", starts_at=event.ends_at,
+                                                                  ends_at=event.ends_at + timedelta(hours=1)))
 
 
 def test_track_numbers_are_checked(session):
     event = create_event(session, tracks=1)
     track = event.tracks[0]
     with pytest.raises(DomainError) as caught:
-        events.update_track(session, None, track, {"capacity": 2, "state_admin_minimum": 3})
+        events.update_track(session, None, track, events.TrackData.of(track, capacity=2, state_admin_minimum=3))
     assert caught.value.field == "state_admin_minimum"
-    assert events.update_track(session, None, track, {"room": "201. telpa"}) == {"room"}
+    assert events.update_track(session, None, track, events.TrackData.of(track, room="201. telpa")) == {"room"}
 
 
 def test_new_tracks_go_last_in_their_slot(session):
     event = create_event(session, tracks=2)
-    track = events.add_track(session, None, event.slots[0], {"title_lv": "Trešā"})
+    track = events.add_track(session, None, event.slots[0], events.TrackData(title_lv="Trešā"))
     assert [t.title_lv for t in event.slots[0].tracks][-1] == "Trešā"
     assert track.position == 3
 
@@ -106,7 +106,28 @@ def test_public_listing_splits_at_now_and_hides_drafts(session):
 def test_moving_a_time_block_moves_the_event_in_calendars(session):
     event = create_event(session, tracks=1)
     slot = event.slots[0]
-    events.update_slot(session, None, slot, {"title_lv": "Darba grupas (jauns nosaukums)"})
+    events.update_slot(session, None, slot, events.SlotData.of(slot, title_lv="Darba grupas (jauns nosaukums)"))
     assert event.sequence == 0
-    events.update_slot(session, None, slot, {"starts_at": slot.starts_at + timedelta(minutes=30)})
+    events.update_slot(session, None, slot, events.SlotData.of(slot, starts_at=slot.starts_at + timedelta(minutes=30)))
     assert event.sequence == 1
+
+
+def test_the_organisers_forms_give_every_field_of_the_services_data(app):
+    from eventapp.admin.forms import EventForm, SlotForm, TrackDetailsForm, TrackForm
+
+    pairs = [(EventForm, events.EventData), (SlotForm, events.SlotData), (TrackForm, events.TrackData),
+             (TrackDetailsForm, events.TrackDetailsData)]
+    with app.test_request_context():
+        for form_class, data_class in pairs:
+            assert set(events.field_names(data_class)) <= set(form_class(meta={"csrf": False})._fields)
+
+
+def test_the_audit_names_the_fields_that_changed(session):
+    event = create_event(session, tracks=1)
+    track = event.tracks[0]
+    details = events.TrackDetailsData.of(track, room="12. telpa", facilitator_name="Ilze Ēce")
+    assert events.update_track(session, None, track, details) == {"room", "facilitator_name"}
+    events.update_event(session, None, event, events.EventData.of(event, city="Rīga", capacity=40))
+    entries = session.query(AuditEntry).filter(AuditEntry.action.in_(["track.update", "event.update"])).all()
+    assert sorted((e.action, tuple(e.details["fields"])) for e in entries) == [
+        ("event.update", ("capacity", "city")), ("track.update", ("facilitator_name", "room"))]

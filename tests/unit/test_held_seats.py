@@ -156,7 +156,7 @@ def test_moving_the_release_moment_into_the_past_seats_the_people_waiting_at_onc
     waiting = create_registration(session, event)
     assert waiting.choices[0].status is WAITLISTED
     now = utcnow()
-    events.update_event(session, None, event, {"held_seats_release_at": now - timedelta(minutes=1)}, now=now)
+    events.update_event(session, None, event, events.EventData.of(event, held_seats_release_at=now - timedelta(minutes=1)), now=now)
     assert waiting.choices[0].status is CONFIRMED
     assert session.scalar(select(OutboxMessage.kind).where(OutboxMessage.registration_id == waiting.id)
                           .order_by(OutboxMessage.id.desc()).limit(1)) == "promoted"
@@ -167,7 +167,7 @@ def test_lowering_a_track_s_minimum_seats_the_people_waiting_at_once(session):
     create_registration(session, event)
     waiting = create_registration(session, event)
     assert waiting.choices[0].status is WAITLISTED
-    events.update_track(session, None, event.tracks[0], {"state_admin_minimum": 0})
+    events.update_track(session, None, event.tracks[0], events.TrackData.of(event.tracks[0], state_admin_minimum=0))
     assert waiting.choices[0].status is CONFIRMED
 
 

@@ -256,8 +256,8 @@ def test_suppressed_sending_sends_nothing_and_keeps_no_message_waiting(mail_app,
 EMAIL_FIELDS = [
     ("eventapp.registration.forms", "RegistrationForm", "email"),
     ("eventapp.checkin.forms", "WalkInForm", "email"),
-    ("eventapp.admin.coverage", "DelegationForm", "contact_email"),
-    ("eventapp.admin.users", "InviteForm", "email"),
+    ("eventapp.admin.forms", "DelegationForm", "contact_email"),
+    ("eventapp.admin.forms", "InviteForm", "email"),
     ("eventapp.auth.forms", "LoginForm", "email"),
     ("eventapp.auth.forms", "ForgotPasswordForm", "email"),
 ]

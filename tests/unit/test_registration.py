@@ -13,11 +13,11 @@ from eventapp.models import (
     Sector,
     utcnow,
 )
-from eventapp.services import events, registration_state
+from eventapp.services import events, mail_jobs, registration_state
 from eventapp.services import registration as reg
 from eventapp.services.exceptions import DomainError
 
-from ..factories import create_event
+from ..factories import create_event, create_organisation
 
 CONFIRMED, WAITLISTED, CANCELLED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED
 
@@ -200,7 +200,7 @@ def test_larger_capacity_promotes_waiting_people_at_once(session):
     event = create_event(session, tracks=1, track_capacity=1)
     sign_up(session, event, 1)
     waiting = [sign_up(session, event, n) for n in (2, 3, 4)]
-    events.update_track(session, None, event.tracks[0], {"capacity": 3})
+    events.update_track(session, None, event.tracks[0], events.TrackData.of(event.tracks[0], capacity=3))
     assert [r.choices[0].status for r in waiting] == [CONFIRMED, CONFIRMED, WAITLISTED]
     assert len(mails(session, "promoted")) == 2
 
@@ -210,6 +210,7 @@ def test_cancelled_event_tells_every_active_registrant(session):
     first, second, third = (sign_up(session, event, n) for n in (1, 2, 3))
     reg.cancel_registration(session, third, utcnow())
     events.cancel_event(session, None, event)
+    mail_jobs.expand_mail_jobs(session, utcnow())
     told = {m.registration_id for m in mails(session, "event_cancelled")}
     assert told == {first.id, second.id}
 
@@ -277,3 +278,35 @@ def test_the_state_word_of_each_case():
     assert waiting.state is registration_state.State.WAITING
     assert [(w.track, w.position) for w in waiting.waits] == [(None, 2), ("A", 1)]
     assert state_of(CANCELLED).state is registration_state.State.CANCELLED
+
+
+def test_one_person_s_places_in_the_queues_are_those_of_the_organisers_list(session):
+    from eventapp.services import reports, seating
+
+    event = create_event(session, tracks=2, track_capacity=1, capacity=3)
+    people = [sign_up(session, event, n, track=n % 2) for n in range(1, 8)]
+    reg.cancel_registration(session, people[3], utcnow())
+    queues = seating.queue_positions(session, event)
+    rows = {row.id: row for row in reports.registration_rows(session, event, reports.RegistrationFilters())}
+    for registration in people:
+        details = reg.registration_details(session, registration)
+        assert details["event_position"] == queues.of(registration) == rows[registration.id].position
+        for choice, position in details["choices"]:
+            assert position == queues.of_choice(choice) == rows[registration.id].choices[choice.slot_id].position
+    assert sorted(queues.event.values()) == [1, 2, 3] and sorted(queues.tracks.values()) == [1, 1, 2, 3]
+
+
+def test_a_new_registration_is_built_in_one_place_and_seated_elsewhere(session):
+    event = create_event(session, tracks=2)
+    ministry = create_organisation(session, "Kultūras ministrija", Sector.STATE_ADMINISTRATION)
+    slot, now = event.slots[0], utcnow()
+    typed = person(event, email=" Erika@Example.LV ", organisation_name="  Biedrība   Ē  ", track_ids={})
+    registration = reg.new_registration(event, typed, now)
+    assert registration not in session and registration.status is None  # seating decides; the caller adds
+    assert registration.email == "erika@example.lv" and registration.organisation_name == "Biedrība Ē"
+    assert registration.choices == [] and registration.created_at == registration.consent_data_at == now
+
+    chosen = person(event, track_ids={slot.id: slot.tracks[1].id}, sector=ministry.sector)
+    registration = reg.new_registration(event, chosen, now, organisation_id=ministry.id)
+    assert registration.organisation_id == ministry.id and registration.organisation_name == ""
+    assert [(c.slot_id, c.track_id, c.queued_at) for c in registration.choices] == [(slot.id, slot.tracks[1].id, now)]

@@ -1,11 +1,10 @@
 """The organisers' registration rows, counts and CSV export, without HTTP."""
 import csv
 import io
+from dataclasses import asdict
 
 import pytest
-from sqlalchemy import event as sa_event
 
-from eventapp.extensions import db
 from eventapp.models import AttendanceMode, RegistrationStatus, Sector, utcnow
 from eventapp.services.registration import cancel_registration
 from eventapp.services.spreadsheets import safe_cell, to_csv
@@ -41,7 +40,7 @@ def event(session):
 
 
 def names(rows):
-    return [row["full_name"] for row in rows]
+    return [row.full_name for row in rows]
 
 
 def test_rows_show_each_person_with_status_and_waiting_place(session, event):
@@ -49,14 +48,14 @@ def test_rows_show_each_person_with_status_and_waiting_place(session, event):
     rows = registration_rows(session, event, RegistrationFilters())
     assert names(rows) == ["Anna Bērziņa", "Jānis Ozoliņš", "Līga Kalniņa", "Pēteris Zariņš"]
     anna, janis, liga, peteris = rows
-    assert anna["organisation"] == "Jēkabpils NVO centrs" and anna["consent_photos"] is True
-    assert anna["choices"][first.slot_id]["track"] is first
-    assert anna["choices"][first.slot_id]["status"] is CONFIRMED
-    assert janis["status"] is CONFIRMED  # the event has no seat limit
-    assert janis["choices"][first.slot_id]["status"] is WAITLISTED
-    assert janis["choices"][first.slot_id]["position"] == 1
-    assert liga["mode"] is AttendanceMode.REMOTE and liga["choices"][first.slot_id]["status"] is CONFIRMED
-    assert peteris["choices"][first.slot_id]["status"] is CONFIRMED  # remote Līga takes no seat
+    assert anna.organisation == "Jēkabpils NVO centrs" and anna.consent_photos is True
+    assert anna.choices[first.slot_id].track is first
+    assert anna.choices[first.slot_id].status is CONFIRMED
+    assert janis.status is CONFIRMED  # the event has no seat limit
+    assert janis.choices[first.slot_id].status is WAITLISTED
+    assert janis.choices[first.slot_id].position == 1
+    assert liga.mode is AttendanceMode.REMOTE and liga.choices[first.slot_id].status is CONFIRMED
+    assert peteris.choices[first.slot_id].status is CONFIRMED  # remote Līga takes no seat
 
 
 @pytest.mark.parametrize("args,expected", [
@@ -108,33 +107,24 @@ def test_filters_give_back_their_query_string(session, event):
 def test_summary_counts_per_track_and_totals(session, event):
     first, second = event.tracks
     summary = registration_summary(session, event)
-    counts = {row["track"].id: row for row in summary["tracks"]}
-    assert {k: counts[first.id][k] for k in ("in_person", "remote", "waiting", "seats_left")} == {
+    counts = {row.track.id: row for row in summary.tracks}
+    assert {k: getattr(counts[first.id], k) for k in ("in_person", "remote", "waiting", "seats_left")} == {
         "in_person": 1, "remote": 0, "waiting": 1, "seats_left": 0}
-    assert {k: counts[second.id][k] for k in ("in_person", "remote", "waiting", "seats_left")} == {
+    assert {k: getattr(counts[second.id], k) for k in ("in_person", "remote", "waiting", "seats_left")} == {
         "in_person": 1, "remote": 1, "waiting": 0, "seats_left": 0}
-    assert summary["totals"] == {"registered": 4, "in_person": 3, "remote": 1, "waiting": 0, "cancelled": 0,
-                                 "seats_left": None}
+    assert asdict(summary.totals) == {"registered": 4, "in_person": 3, "remote": 1, "waiting": 0, "cancelled": 0,
+                                      "seats_left": None}
 
 
-def test_rows_take_the_same_number_of_queries_however_many_registered(session, event):
+def test_rows_take_the_same_number_of_queries_however_many_registered(session, event, count_queries):
     def queries_for_rows() -> int:
-        statements = []
         session.flush()  # registrations still pending are not the rows' queries
         session.expire_all()
-
-        def count(*_args):
-            statements.append(1)
-
-        engine = db.engine
-        sa_event.listen(engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as queries:
             for row in registration_rows(session, event, RegistrationFilters()):
-                [choice["track"].title_lv for choice in row["choices"].values()]
+                [choice.track.title_lv for choice in row.choices.values()]
             registration_summary(session, event)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
+        return len(queries)
 
     before = queries_for_rows()
     for n in range(5):

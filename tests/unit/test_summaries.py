@@ -173,7 +173,7 @@ def test_publishing_needs_content_and_is_recorded(session, world):
     track = event.tracks[0]
     with pytest.raises(DomainError, match="Vēl nav ko publicēt"):
         summaries.publish(session, organiser, track, utcnow())
-    summaries.update_text(session, facilitator, track, {"conclusions": "Secinājums"}, utcnow())
+    summaries.update_text(session, facilitator, track, summaries.SummaryText(conclusions="Secinājums"), utcnow())
     summary = summaries.publish(session, organiser, track, utcnow())
     assert summary.status is SummaryStatus.PUBLISHED and summary.published_at is not None
     assert summaries.published_summaries(session, event) == [summary]
@@ -188,13 +188,13 @@ def test_publishing_needs_content_and_is_recorded(session, world):
 def test_a_change_by_someone_who_may_not_publish_makes_it_a_draft_again(session, world, tmp_path):
     event, facilitator, organiser = world
     track = event.tracks[0]
-    summaries.update_text(session, facilitator, track, {"conclusions": "Pirmais"}, utcnow())
+    summaries.update_text(session, facilitator, track, summaries.SummaryText(conclusions="Pirmais"), utcnow())
     summaries.publish(session, organiser, track, utcnow())
-    summary, went_draft = summaries.update_text(session, organiser, track, {"conclusions": "Labots"}, utcnow())
+    summary, went_draft = summaries.update_text(session, organiser, track, summaries.SummaryText(conclusions="Labots"), utcnow())
     assert not went_draft and summary.status is SummaryStatus.PUBLISHED  # an organiser's change stays published
-    summary, went_draft = summaries.update_text(session, facilitator, track, {"conclusions": "Labots"}, utcnow())
+    summary, went_draft = summaries.update_text(session, facilitator, track, summaries.SummaryText(conclusions="Labots"), utcnow())
     assert not went_draft  # nothing changed
-    summary, went_draft = summaries.update_text(session, facilitator, track, {"conclusions": "Vēlreiz labots"}, utcnow())
+    summary, went_draft = summaries.update_text(session, facilitator, track, summaries.SummaryText(conclusions="Vēlreiz labots"), utcnow())
     assert went_draft and summary.status is SummaryStatus.DRAFT and summary.published_at is None
     summaries.publish(session, organiser, track, utcnow())
     upload = summaries.add_file(session, facilitator, track, "", "a.pdf", files.pdf("a"), str(tmp_path), utcnow())
@@ -204,7 +204,7 @@ def test_a_change_by_someone_who_may_not_publish_makes_it_a_draft_again(session,
 def test_published_summaries_follow_the_programme(session, world):
     event, _facilitator, organiser = world
     for track in reversed(event.tracks):
-        summaries.update_text(session, organiser, track, {"proposals": track.title_lv}, utcnow())
+        summaries.update_text(session, organiser, track, summaries.SummaryText(proposals=track.title_lv), utcnow())
         summaries.publish(session, organiser, track, utcnow())
     assert [s.track for s in summaries.published_summaries(session, event)] == event.tracks
     other = create_event(session, tracks=1)
@@ -214,14 +214,14 @@ def test_published_summaries_follow_the_programme(session, world):
 def test_the_consolidated_document_has_the_texts_and_the_appended_pages(app, session, world, tmp_path):
     event, facilitator, organiser = world
     first, second = event.tracks
-    summaries.update_text(session, facilitator, first, {
-        "conclusions": "Ēdoles ļaudis ņēma vērā šķēršļus.", "proposals": "Čakli strādāt",
-        "responsible_bodies": "Kultūras ministrija", "follow_up": "Žūrija sanāks rudenī",
-    }, utcnow())
+    summaries.update_text(session, facilitator, first, summaries.SummaryText(
+        conclusions="Ēdoles ļaudis ņēma vērā šķēršļus.", proposals="Čakli strādāt",
+        responsible_bodies="Kultūras ministrija", follow_up="Žūrija sanāks rudenī",
+    ), utcnow())
     summaries.add_file(session, facilitator, first, "Prezentācija", "prezentacija.pdf",
                        files.pdf("Appended presentation", pages=3), str(tmp_path), utcnow())
     summaries.add_file(session, facilitator, first, "Piezīmes", "piezīmes.docx", files.docx(), str(tmp_path), utcnow())
-    summaries.update_text(session, organiser, second, {"conclusions": "Otrā grupa"}, utcnow())
+    summaries.update_text(session, organiser, second, summaries.SummaryText(conclusions="Otrā grupa"), utcnow())
     for track in event.tracks:
         summaries.publish(session, organiser, track, utcnow())
     with app.test_request_context():

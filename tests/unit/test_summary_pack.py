@@ -49,7 +49,7 @@ def event_with_stored_active_pdfs(session, tmp_path, monkeypatch):
                                files.active_pdf(kind, f"Pielikums {kind}"), str(tmp_path), utcnow())
     summaries.add_file(session, organiser, event.tracks[0], "Saites", "saites.pdf", files.pdf_with_links(),
                        str(tmp_path), utcnow())
-    summaries.update_text(session, organiser, event.tracks[0], {"conclusions": "Secinājumi"}, utcnow())
+    summaries.update_text(session, organiser, event.tracks[0], summaries.SummaryText(conclusions="Secinājumi"), utcnow())
     for track in event.tracks:
         summaries.publish(session, organiser, track, utcnow())
     return event

@@ -104,3 +104,16 @@ def test_nothing_is_stored_for_a_hostile_file(app, session, tmp_path, name, buil
         summaries.add_file(session, organiser, event.tracks[0], "", name, build(), str(tmp_path), utcnow())
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
     assert session.scalar(select(SummaryFile.id)) is None
+
+
+def test_an_archive_of_countless_parts_is_refused_before_it_is_opened(app, monkeypatch):
+    """A ZIP's central directory can list hundreds of thousands of parts: reading it all costs
+    seconds and hundreds of MB, so the count its end record declares is checked first."""
+    data = files._zip({"[Content_Types].xml": files.CONTENT_TYPES, "word/document.xml": b"<w/>",
+                       **{f"x/{n}": b"" for n in range(5001)}})
+
+    def never_opened(*args, **kwargs):
+        raise AssertionError("the archive was opened")
+
+    monkeypatch.setattr(uploads.zipfile, "ZipFile", never_opened)
+    assert "more than 5000 parts" in refusal(app, "daudz.docx", data)

@@ -78,6 +78,7 @@ def test_form_errors_keep_what_was_typed(client, login):
 @pytest.mark.parametrize("field,value", [
     ("starts_at", "not a date"), ("capacity", "-5"), ("capacity", "abc"), ("kind", "party"),
     ("title_lv", ""), ("title_lv", "x" * 5000), ("remote_link", "javascript:alert(1)"),
+    ("starts_at", "0001-01-01T00:00"), ("ends_at", "9999-12-31T23:59"), ("held_seats_release_at", "0001-01-01T00:30"),
 ])
 def test_odd_input_is_refused_on_the_form_never_500(client, login, field, value):
     login("organiser")

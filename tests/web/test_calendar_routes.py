@@ -110,7 +110,7 @@ def test_calendars_are_cached_and_revalidated(client, make):
     # An organiser renames a track: the file changes, and so does its ETag.
     def rename(s):
         track = s.scalar(select(Slot).join(Event).where(Event.slug == slug)).tracks[0]
-        events.update_track(s, None, track, {"title_lv": "Jauns nosaukums"})
+        events.update_track(s, None, track, events.TrackData.of(track, title_lv="Jauns nosaukums"))
 
     make.run(rename)
     changed = client.get(url, headers={"If-None-Match": etag})

@@ -121,7 +121,8 @@ def test_others_may_not(client, login, setup, role, organisation):
 def test_an_organiser_scans_and_a_second_scan_says_when_and_by_whom(client, login, make, setup):
     login("organiser")
     page = client.get(PAGE).get_data(as_text=True)
-    assert 'id="code"' in page and 'data-testid="counts"' in page and "js/checkin.js" in page
+    assert 'id="code"' in page and 'data-testid="counts"' in page
+    assert '<script type="module" src="/static/js/checkin/main.js">' in page
     settings = settings_of(client, PAGE)
     assert settings["link"] is None and settings["listUrl"] == "/api/events/jekabpils/checkin-list"
 
@@ -306,7 +307,7 @@ def test_a_dead_link_says_so(client, make, setup, kind, status):
         listing = client.get("/api/events/jekabpils/checkin-list", headers={"X-Checkin-Link": secret})
         assert listing.status_code == 410 and listing.get_json()["reason"] == kind
         page = response.get_data(as_text=True)  # the page makes the device forget what it kept
-        assert 'id="checkin-forget"' in page
+        assert 'id="checkin-forget"' in page and 'src="/static/js/checkin/main.js"' in page
         assert f'data-prefix="eventapp.checkin.jekabpils.{secret[:10]}."' in page
     assert check_ins(make, setup["eriks"]) == []
 
@@ -577,3 +578,13 @@ def test_the_api_answers_json_even_where_no_route_is(client, method, path, code)
     response = getattr(client, method)(path, data="{}", content_type="application/json")
     assert response.status_code == code
     assert response.is_json and response.get_json()["error"] == code
+
+
+@pytest.mark.parametrize("scan_id", ["ab\u0000cd", "\udfff", "x" * 500, 12, None, ["a"]])
+@pytest.mark.parametrize("url", [API, API + "/undo"])
+def test_an_odd_scan_id_is_refused_plainly(client, make, setup, url, scan_id):
+    body = json.dumps({"event": "jekabpils", "scan_id": scan_id, "code": "EVA1:nav"})  # \udfff as an escape
+    response = client.post(url, data=body, content_type="application/json",
+                           headers={"X-Checkin-Link": make_link(make)})
+    assert response.status_code in (400, 404), response.get_data(as_text=True)[:300]
+    assert response.is_json and response.get_json()["message"]

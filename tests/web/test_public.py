@@ -134,7 +134,7 @@ def event_with_a_held_seat(app, make) -> tuple[str, dict[str, str]]:
 def test_event_page_says_which_seats_are_held_for_state_administration_and_until_when(app, client, make):
     slug, until = event_with_a_held_seat(app, make)
     page = client.get(f"/events/{slug}").get_data(as_text=True)
-    assert f"palikušas 2 vietas, no tām 1 rezervēta valsts pārvaldei līdz {until['lv']}" in page
+    assert f"palikušas 2 vietas, no tām 1 rezervēta valsts pārvaldei (termiņš: {until['lv']})" in page
     english = switch_to_english(client, f"/events/{slug}").get_data(as_text=True)
     assert f"2 seats left, 1 of them held for state administration until {until['en']}" in english
 
@@ -143,7 +143,7 @@ def test_registration_form_offers_the_seats_open_to_anyone_and_notes_the_held_on
     slug, until = event_with_a_held_seat(app, make)
     page = client.get(f"/events/{slug}/register").get_data(as_text=True)
     assert "Darba grupa 1 (1 brīva vieta; +1 rezervēta valsts pārvaldei)" in page
-    assert f"līdz {until['lv']}" in page
+    assert f"(termiņš: {until['lv']})" in page
     english = switch_to_english(client, f"/events/{slug}/register").get_data(as_text=True)
     assert "Working group 1 (1 seat free; +1 held for state administration)" in english
     assert f"until {until['en']}" in english

@@ -22,7 +22,7 @@ def published(make, app):
     def build(s):
         event = create_event(s, tracks=2, slug="pakas-pasakums", venue="Kultūras nams", city="Rīga")
         organiser = create_user(s, role="organiser")
-        summaries.update_text(s, organiser, event.tracks[0], {"conclusions": "Pirmie secinājumi"}, utcnow())
+        summaries.update_text(s, organiser, event.tracks[0], summaries.SummaryText(conclusions="Pirmie secinājumi"), utcnow())
         summaries.add_file(s, organiser, event.tracks[1], "Prezentācija", "prezentacija.pdf",
                            files.pdf("Pielikuma lapa", pages=2), app.config["UPLOAD_FOLDER"], utcnow())
         for track in event.tracks:
@@ -57,7 +57,7 @@ def change_text(make, text: str) -> None:
     def edit(s):
         event = s.scalar(select(Event).where(Event.slug == "pakas-pasakums"))
         organiser = s.scalar(select(User).where(User.role == "organiser"))
-        summaries.update_text(s, organiser, event.tracks[0], {"conclusions": text}, utcnow())
+        summaries.update_text(s, organiser, event.tracks[0], summaries.SummaryText(conclusions=text), utcnow())
 
     make.run(edit)
 

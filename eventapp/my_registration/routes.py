@@ -1,27 +1,19 @@
 """A participant's own registration, through the private link /r/<token>."""
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from ..actions import attempt
 from ..extensions import db
-from ..forms import chosen_tracks, with_track_fields
+from ..forms import ConfirmForm, chosen_tracks, with_track_fields
+from ..lookups import get_private_registration
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import audit, calendar, holds
 from ..services import registration as registrations
-from ..services.exceptions import DomainError
-from .forms import ChangeForm, ConfirmForm
-
-bp = Blueprint("manage", __name__, url_prefix="/r")
-
-
-def get_registration(token: str) -> Registration:
-    registration = db.session.scalar(select(Registration).where(Registration.secret == token))
-    if registration is None or registration.anonymised_at is not None:
-        abort(404)
-    return registration
+from . import bp
+from .forms import ChangeForm
 
 
 def change_form(registration: Registration):
@@ -38,9 +30,9 @@ def change_form(registration: Registration):
 
 @bp.get("/<token>")
 def show(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     return render_template(
-        "manage/show.html", registration=registration, event=registration.event,
+        "my_registration/show.html", registration=registration, event=registration.event,
         form=change_form(registration), confirm=ConfirmForm(), now=utcnow(),
         **registrations.registration_details(db.session, registration),
     )
@@ -48,37 +40,32 @@ def show(token: str):
 
 @bp.post("/<token>/change")
 def change(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     form = change_form(registration)
     if form.validate_on_submit():
         mode = AttendanceMode(form.attendance_mode.data) if "attendance_mode" in form else AttendanceMode.IN_PERSON
-        try:
-            changed = registrations.change_registration(db.session, registration, mode, chosen_tracks(form), utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        done, changed = attempt(None, registrations.change_registration, registration, mode, chosen_tracks(form), utcnow())
+        if done:
             flash(_("Your registration was changed; we have sent you the details.") if changed else _("Nothing was changed."), "success")
     else:
         flash(_("The change could not be saved: choose one option in each group."), "error")
-    return redirect(url_for("manage.show", token=token))
+    return redirect(url_for("my_registration.show", token=token))
 
 
 @bp.post("/<token>/cancel")
 def cancel(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    registrations.cancel_registration(db.session, registration, utcnow())
-    db.session.commit()
-    flash(_("Your registration is cancelled. Thank you for letting us know: your seat goes to the next person waiting."), "success")
-    return redirect(url_for("manage.show", token=token))
+    done, _result = attempt(None, registrations.cancel_registration, registration, utcnow())
+    if done:
+        flash(_("Your registration is cancelled. Thank you for letting us know: your seat goes to the next person waiting."), "success")
+    return redirect(url_for("my_registration.show", token=token))
 
 
 @bp.get("/<token>/data.json")
 def data(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     audit.record(db.session, None, "registration.export_personal_data", registration, registration.event)
     db.session.commit()
     body = json.dumps(registrations.export_personal_data(registration), ensure_ascii=False, indent=2)
@@ -91,7 +78,7 @@ def data(token: str):
 @bp.get("/<token>/invite.ics")
 def invite(token: str):
     """The registrant's own calendar entry, the same one the mails carry (a CANCEL once cancelled)."""
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     cancelled = (
         registration.status is RegistrationStatus.CANCELLED or registration.event.status is EventStatus.CANCELLED
     )
@@ -104,14 +91,12 @@ def invite(token: str):
 
 @bp.post("/<token>/delete")
 def delete(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     slug = registration.event.slug
-    registrations.delete_personal_data(db.session, registration, utcnow())
-    db.session.commit()
-    flash(_("Your personal data have been deleted and your registration cancelled."), "success")
+    done, _result = attempt(None, registrations.delete_personal_data, registration, utcnow())
+    if done:
+        flash(_("Your personal data have been deleted and your registration cancelled."), "success")
     return redirect(url_for("public.event", slug=slug))
 
-
-from . import badge  # noqa: E402,F401  (its route joins this blueprint)

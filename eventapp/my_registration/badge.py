@@ -2,16 +2,17 @@
 from flask import Response, render_template
 
 from ..models import EventStatus, RegistrationStatus
+from ..lookups import get_private_registration
 from ..services.badges import badges_pdf
-from .routes import bp, get_registration
+from . import bp
 
 
 @bp.get("/<token>/badge.pdf")
 def badge(token: str):
-    registration = get_registration(token)
+    registration = get_private_registration(token)
     event = registration.event
     if registration.status is not RegistrationStatus.CONFIRMED or event.status is EventStatus.CANCELLED:
-        return render_template("manage/no_badge.html", registration=registration, event=event), 404
+        return render_template("my_registration/no_badge.html", registration=registration, event=event), 404
     return Response(
         badges_pdf([registration], "a6"), mimetype="application/pdf",
         headers={"Content-Disposition": 'inline; filename="badge.pdf"', "Cache-Control": "no-store"},

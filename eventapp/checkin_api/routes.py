@@ -1,4 +1,4 @@
-"""The check-in API, JSON in and out, called by the check-in page (`static/js/checkin.js`).
+"""The check-in API, JSON in and out, called by the check-in page (`static/js/checkin/`).
 
     POST /api/checkin                        {"event", "code" | "registration_id", "scan_id", "scanned_at",
                                               "track_id", "seat" (true: seat a waiting person, if free)}
@@ -29,14 +29,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from wtforms import ValidationError
 
+from ..actions import run
 from ..extensions import csrf, db
 from ..models import CheckInLink, Event, Track, utcnow
 from ..permissions import can
 from ..services import arrivals, checkin
-from ..services.exceptions import DomainError
 from ..services.walk_in import NoSeat, seat_at_door
 
-bp = Blueprint("api", __name__, url_prefix="/api")
+bp = Blueprint("checkin_api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # checked in `caller` for session callers; link callers carry a header instead
 LINK_HEADER = "X-Checkin-Link"
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,120}")  # nothing else reaches the database (PostgreSQL refuses a NUL)
@@ -191,41 +191,43 @@ def checkin_scan():
         raise ApiError(400, _("The scan has no valid scan id."))
     scanned_at = parse_time(payload.get("scanned_at"))
     track = event_track(event, optional_id(payload, "track_id"))
-    try:
+
+    def scan(session):
         if seat:
-            result = seat_at_door(db.session, event, scanner, utcnow(), scan_id=payload["scan_id"],
+            result = seat_at_door(session, event, scanner, utcnow(), scan_id=payload["scan_id"],
                                   registration_id=registration_id, track=track)
         else:
             result = checkin.check_in(
-                db.session, event, scanner, utcnow(), scan_id=payload["scan_id"], code=code,
+                session, event, scanner, utcnow(), scan_id=payload["scan_id"], code=code,
                 registration_id=registration_id, scanned_at=scanned_at, track=track,
             )
-        body = checkin.answer(result, get_locale().language)
-        db.session.commit()
-    except NoSeat as error:
-        db.session.rollback()
-        raise ApiError(409, str(error.message), error.reason) from None
-    except DomainError as error:
-        db.session.rollback()
-        raise ApiError(400, str(error.message)) from None
+        return checkin.answer(result, get_locale().language)
+
+    try:
+        done, outcome = run(scan)
     except IntegrityError:
         db.session.rollback()  # the same scan id, sent at the same moment for someone else
         raise ApiError(409, _("This scan id was already used for another person.")) from None
-    return jsonify(body)
+    if isinstance(outcome, NoSeat):
+        raise ApiError(409, str(outcome.message), outcome.reason)
+    if not done:
+        raise ApiError(400, str(outcome.message))
+    return jsonify(outcome)
 
 
 @bp.post("/checkin/undo")
 def checkin_undo():
     payload, event, scanner = scan_request()
-    try:
-        arrival = checkin.undo_check_in(db.session, event, scanner, payload.get("scan_id"), utcnow())
-        body = {"undone": True, "scan_id": arrival.scan_id,
+
+    def undo(session):
+        arrival = checkin.undo_check_in(session, event, scanner, payload.get("scan_id"), utcnow())
+        return {"undone": True, "scan_id": arrival.scan_id,
                 "person": checkin.person(arrival.registration, get_locale().language)}
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise ApiError(404, str(error.message)) from None
-    return jsonify(body)
+
+    done, outcome = run(undo)
+    if not done:
+        raise ApiError(404, str(outcome.message))
+    return jsonify(outcome)
 
 
 @bp.get("/events/<slug>/checkin-list")
