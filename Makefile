@@ -26,10 +26,11 @@ run: translations migrate static/vendor
 	$(BIN)/flask send-mail --watch & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# The whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests; and the
+# ruff first; then the whole suite, on SQLite and on PostgreSQL (TEST_DATABASE_URL), with the browser tests; and the
 # check-in page's modules against the vectors the server's tests read (tests/vectors/checkin.json).
 # The shell lists the test files: Node 21 and later no longer search a directory given to --test.
 test: translations browser node static/vendor
+	$(BIN)/ruff check .
 	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
 

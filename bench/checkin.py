@@ -11,7 +11,7 @@
    database or template, for reference. Checks afterwards that every attendee has exactly
    one check-in and every answer was the expected one.
 2. Badges: the time to make one A4 PDF of all the attendees' badges (eight to a sheet).
-3. In process, per attendee: `services.checkin.check_in` by QR secret and the commit, the first
+3. In process, per attendee: `services.checkin.check_ins.check_in` by QR secret and the commit, the first
    scan and a repeated one, each in a request context of its own (with the SQL statements
    sent); and badges one per A6 page and eight to an A4 sheet.
 
@@ -88,8 +88,8 @@ def add_attendees(app, event: common.BenchEvent, count: int, directory: list, ru
         TrackChoice,
         utcnow,
     )
-    from eventapp.services.badges import badge_code
-    from eventapp.services.registration import CONSENT_WORDING_VERSION, new_secret
+    from eventapp.services.checkin.badges import badge_code
+    from eventapp.services.registration.lifecycle import CONSENT_WORDING_VERSION, new_secret
 
     now = utcnow()
     with app.app_context():
@@ -120,7 +120,7 @@ def make_links(app, event: common.BenchEvent, count: int) -> list[str]:
 
     from eventapp.extensions import db
     from eventapp.models import Event, utcnow
-    from eventapp.services.checkin import create_link
+    from eventapp.services.checkin.check_ins import create_link
 
     now = utcnow()
     with app.app_context():
@@ -303,8 +303,8 @@ def run_in_process(app, event: common.BenchEvent, attendees) -> dict:
 
     from eventapp.extensions import db
     from eventapp.models import Event, utcnow
-    from eventapp.services import badges
-    from eventapp.services.checkin import Scanner, check_in
+    from eventapp.services.checkin import badges
+    from eventapp.services.checkin.check_ins import Scanner, check_in
 
     statements = []
 

@@ -2,7 +2,7 @@
 
     python -m bench.inprocess --n 200 [--profile] [--show-sql]
 
-Times `eventapp.services.registration.register` for `--n` attendees of one event whose
+Times `eventapp.services.registration.lifecycle.register` for `--n` attendees of one event whose
 capacity is 90 % of them (four tracks sharing it), so about one in ten ends on a waiting
 list. Each registration runs as a request would: its own request context (a fresh
 session), `register(...)` and a commit. A few registrations for another event warm up
@@ -106,7 +106,7 @@ def time_invites(app, event_id: int) -> list[float]:
 
     from eventapp.extensions import db
     from eventapp.models import Event, Registration, Slot, TrackChoice
-    from eventapp.services.calendar import registration_invite
+    from eventapp.services.documents.calendar import registration_invite
 
     with app.test_request_context():
         people = db.session.scalars(
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     from eventapp.extensions import db
     from eventapp.models import AttendanceMode, Registration, Sector, utcnow
-    from eventapp.services.registration import RegistrationData, is_fully_seated, register
+    from eventapp.services.registration.lifecycle import RegistrationData, is_fully_seated, register
 
     capacity = max(round(args.n * 0.9), 1)
     run = uuid.uuid4().hex[:6]

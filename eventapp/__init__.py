@@ -177,8 +177,8 @@ def register_template_helpers(app: Flask) -> None:
         UserRole,
     )
     from .permissions import can
-    from .services.coverage import Coverage
-    from .services.registration_state import State
+    from .services.coverage.track_coverage import Coverage
+    from .services.registration.registration_state import State
 
     app.jinja_env.globals["can"] = can
     # Templates compare with members, never with their stored strings: `event.status == EventStatus.DRAFT`.

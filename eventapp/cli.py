@@ -9,9 +9,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
-from .models import User, UserRole, utcnow
-from .models import Event, EventStatus
-from .services import delegation, demo, organisations, outbox, registration, reminders, retention
+from .models import Event, EventStatus, User, UserRole, utcnow
+from .services import demo, organisations
+from .services.accounts import retention
+from .services.coverage import delegation, reminders
+from .services.mail import outbox
+from .services.registration import lifecycle
 
 
 def register_commands(app: Flask) -> None:
@@ -48,7 +51,7 @@ def import_organisations_command(file: Path):
     try:
         rows = organisations.read_csv(file.read_bytes())
     except UnicodeDecodeError:
-        raise click.ClickException("The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.")
+        raise click.ClickException("The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.") from None
     result = organisations.import_organisations(db.session, rows)
     db.session.commit()
     click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, refused {len(result.refused)}")
@@ -67,7 +70,7 @@ def create_user_command(email: str, name: str, role: str, password: str):
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     if len(password) < 10:
         raise click.ClickException("The password must have at least 10 characters.")
     if db.session.scalar(select(User).where(User.email == email)):
@@ -104,7 +107,7 @@ def release_held_seats_command():
     upcoming = db.session.scalars(select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now))
     db.session.commit()
     for event_id in [event.id for event in upcoming]:
-        registration.refill_event(db.session, db.session.get(Event, event_id), now)
+        lifecycle.refill_event(db.session, db.session.get(Event, event_id), now)
         db.session.commit()  # one event's lock at a time
     click.echo(f"expired {len(expired)} delegation requests; waiting lists filled")
 

@@ -5,7 +5,7 @@ import re
 from flask import Response, abort, current_app, send_file
 
 from .models import SummaryFile
-from .services import spreadsheets, uploads
+from .services.documents import spreadsheets, uploads
 
 
 def summary_file_response(file: SummaryFile, private: bool) -> Response:

@@ -4,9 +4,8 @@ WTForms ships no Latvian catalog, so the messages its validators and fields can 
 marked here for extraction and answered from the app's own catalog (English pages get
 WTForms' English as it is).
 """
-from flask_babel import get_translations
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 
 class Translations:

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired
 
 from .form_messages import TRANSLATIONS
 from .models import Event
-from .services.holds import TrackSeats
+from .services.registration.seat_holds import TrackSeats
 
 # NUL and the other C0 controls (but tab and newlines) have no place in typed text;
 # PostgreSQL refuses NUL outright.
@@ -47,7 +47,7 @@ def with_track_fields(
     """`form_class` with one radio group per time block that has tracks: `slot_<id>`, a track id.
 
     Each option says the seats open to anyone and those held for state administration
-    (`holds.track_seats`). A full track stays choosable: choosing it means its waiting list.
+    (`seat_holds.track_seats`). A full track stays choosable: choosing it means its waiting list.
     """
     fields = {}
     for slot in event.slots:

@@ -15,7 +15,7 @@ from eventapp.models import (
     User,
     UserRole,
 )
-from eventapp.services.registration import RegistrationData, register
+from eventapp.services.registration.lifecycle import RegistrationData, register
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AuditEntry, Event, User, UserRole, utcnow
 from ..permissions import require
-from ..services import retention
+from ..services.accounts import retention
 from . import bp
 
 PAGE_SIZE = 200

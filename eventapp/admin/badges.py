@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import utcnow
 from ..permissions import event_for
-from ..services import badges
+from ..services.checkin import badges
 from . import bp
 
 

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..lookups import get_track
 from ..models import Organisation, utcnow
 from ..permissions import event_for, require
-from ..services import coverage, coverage_report, delegation
+from ..services.coverage import coverage_report, delegation, track_coverage
+from ..services.registration import seat_holds
 from . import bp
 from .forms import DelegationForm
 
@@ -32,10 +33,10 @@ def board(event, forms=None):
     now = utcnow()
     if now >= event.ends_at:
         return render_template(
-            "admin/coverage.html", event=event, actual=coverage.actual_coverage(db.session, event, now), now=now,
-            with_check_ins=coverage.has_check_ins(db.session, event),
+            "admin/coverage.html", event=event, actual=track_coverage.actual_coverage(db.session, event, now), now=now,
+            with_check_ins=track_coverage.has_check_ins(db.session, event),
         )
-    entries = coverage.event_coverage(db.session, event, now)
+    entries = track_coverage.event_coverage(db.session, event, now)
     requests_closed = delegation.requests_closed_reason(event, now)
     forms = forms or {}
     if not requests_closed:
@@ -45,7 +46,7 @@ def board(event, forms=None):
                 forms[entry.track.id] = delegation_form(entry.track, institutions)
     return render_template(
         "admin/coverage.html", event=event, entries=entries, forms=forms, now=now, requests_closed=requests_closed,
-        release_at=coverage.holds.release_moment(event), Coverage=coverage.Coverage,
+        release_at=seat_holds.release_moment(event), Coverage=track_coverage.Coverage,
     )
 
 
@@ -85,9 +86,9 @@ def coverage_year():
         year = now.year
     if not 2000 <= year <= 2100:
         abort(404)
-    columns = coverage.year_coverage(db.session, year, now)
+    columns = track_coverage.year_coverage(db.session, year, now)
     return render_template(
-        "admin/coverage_year.html", year=year, columns=columns, Coverage=coverage.Coverage,
+        "admin/coverage_year.html", year=year, columns=columns, Coverage=track_coverage.Coverage,
         chart=coverage_report.year_chart_svg(columns),
     )
 
@@ -95,8 +96,8 @@ def coverage_year():
 @bp.get("/events/<slug>/coverage-report.<any(csv, xlsx, pdf):format>")
 def coverage_report_file(slug: str, format: str):
     event = event_for(slug, "view_coverage")
-    rows = coverage.actual_coverage(db.session, event, utcnow())
-    with_check_ins = coverage.has_check_ins(db.session, event)
+    rows = track_coverage.actual_coverage(db.session, event, utcnow())
+    with_check_ins = track_coverage.has_check_ins(db.session, event)
     locale = get_locale().language
     if format != "pdf":
         table = coverage_report.report_table(event, rows, with_check_ins, locale)

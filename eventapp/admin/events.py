@@ -12,7 +12,8 @@ from ..forms import ConfirmForm
 from ..lookups import get_slot, get_track
 from ..models import Event, Organisation, Sector, Slot, User, UserRole
 from ..permissions import can, event_for, require
-from ..services import events, seats
+from ..services import events
+from ..services.registration import seat_counts
 from . import bp
 from .forms import CloneEventForm, EventForm, SlotForm, TrackDetailsForm, TrackForm
 
@@ -63,8 +64,8 @@ def event_new():
 def event_detail(slug: str):
     event = event_for(slug, "view_event")
     return render_template(
-        "admin/event_detail.html", event=event, taken=seats.taken_seats_by_track(db.session, event),
-        taken_event=seats.taken_event_seats(db.session, event),
+        "admin/event_detail.html", event=event, taken=seat_counts.taken_seats_by_track(db.session, event),
+        taken_event=seat_counts.taken_event_seats(db.session, event),
         confirm=ConfirmForm(), may_edit=can(current_user, "edit_event", event),
         may_clone=can(current_user, "manage_events", event),
         clone_form=CloneEventForm(starts_on=events.suggested_clone_date(db.session, event)),

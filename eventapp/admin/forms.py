@@ -18,13 +18,22 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..formatting import RIGA
 from ..forms import BaseForm
 from ..labels import label_choices
 from ..models import EventKind, Organisation, UserRole
-from ..services import summaries
+from ..services.documents import summaries
 from ..services.events import EventData, SlotData, TrackData, TrackDetailsData, field_names
 
 # The years an event of the council can fall in; anything else is a typing slip (and year 1

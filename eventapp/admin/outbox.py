@@ -11,7 +11,8 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Event, OutboxMessage, utcnow
 from ..permissions import event_for
-from ..services import audit, outbox
+from ..services.accounts import audit
+from ..services.mail import outbox
 from . import bp
 
 

@@ -11,25 +11,31 @@ from ..forms import ConfirmForm
 from ..lookups import get_registration, get_track
 from ..models import Event, RegistrationStatus, utcnow
 from ..permissions import can, event_for, require
-from ..services import reports
-from ..services.registration import cancel_registration, change_registration
+from ..services.registration.lifecycle import cancel_registration, change_registration
+from ..services.registration.registration_list import (
+    RegistrationFilters,
+    registration_rows,
+    registration_summary,
+    registrations_table,
+)
 from . import bp
 from .forms import MoveForm
 
+
 def list_url(event: Event) -> str:
     """The list, with the filters the request came with (checked again, junk dropped)."""
-    filters = reports.RegistrationFilters.from_args(request.args, event)
+    filters = RegistrationFilters.from_args(request.args, event)
     return url_for("admin.registration_list", slug=event.slug, **filters.as_args())
 
 
 @bp.get("/events/<slug>/registrations")
 def registration_list(slug: str):
     event = event_for(slug, "view_registrations")
-    filters = reports.RegistrationFilters.from_args(request.args, event)
+    filters = RegistrationFilters.from_args(request.args, event)
     return render_template(
         "admin/registrations.html", event=event, filters=filters,
-        rows=reports.registration_rows(db.session, event, filters),
-        summary=reports.registration_summary(db.session, event),
+        rows=registration_rows(db.session, event, filters),
+        summary=registration_summary(db.session, event),
         may_manage=can(current_user, "manage_registrations", event),
     )
 
@@ -37,9 +43,9 @@ def registration_list(slug: str):
 @bp.get("/events/<slug>/registrations.<any(csv, xlsx):format>")
 def registration_export(slug: str, format: str):
     event = event_for(slug, "view_registrations")
-    filters = reports.RegistrationFilters.from_args(request.args, event)
-    rows = reports.registration_rows(db.session, event, filters)
-    table = reports.registrations_table(rows, event, get_locale().language)
+    filters = RegistrationFilters.from_args(request.args, event)
+    rows = registration_rows(db.session, event, filters)
+    table = registrations_table(rows, event, get_locale().language)
     return table_response(table, format, f"{event.slug}-registrations")
 
 
@@ -86,7 +92,7 @@ def track_people(slug: str, track_id: int):
     event = event_for(slug, "view_event")
     track = get_track(event, track_id)
     require("view_track_people", event, track)
-    filters = reports.RegistrationFilters.from_args({"track": str(track.id)}, event)
-    rows = [row for row in reports.registration_rows(db.session, event, filters)
+    filters = RegistrationFilters.from_args({"track": str(track.id)}, event)
+    rows = [row for row in registration_rows(db.session, event, filters)
             if row.status is not RegistrationStatus.CANCELLED]
     return render_template("admin/track_people.html", event=event, track=track, rows=rows)

@@ -15,7 +15,7 @@ from ..forms import ConfirmForm
 from ..lookups import get_track
 from ..models import SummaryStatus, utcnow
 from ..permissions import can, event_for, require
-from ..services import summaries, uploads
+from ..services.documents import summaries, uploads
 from . import bp
 from .forms import SummaryFileForm, SummaryForm
 

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Organisation, Sector, User
 from ..permissions import may_manage_user, require_user_management
-from ..services import users
+from ..services.accounts import users
 from . import bp
 from .forms import InviteForm, UserForm
 

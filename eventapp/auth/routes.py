@@ -7,7 +7,7 @@ from ..actions import attempt
 from ..extensions import db, limiter
 from ..models import utcnow
 from ..navigation import safe_next_url
-from ..services import users
+from ..services.accounts import users
 from ..services.exceptions import DomainError
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 

@@ -28,8 +28,8 @@ from ..forms import ConfirmForm
 from ..lookups import get_registration
 from ..models import CheckInLink, Event, Registration, RegistrationStatus, Sector, utcnow
 from ..permissions import event_for
-from ..services import arrivals, badges, checkin, seating
-from ..services.walk_in import (
+from ..services.checkin import arrivals, badges, check_ins
+from ..services.checkin.walk_in import (
     AlreadyWaiting,
     WalkInData,
     read_walk_in_ticket,
@@ -37,25 +37,26 @@ from ..services.walk_in import (
     seat_at_door,
     walk_in_ticket,
 )
+from ..services.registration import seat_allocation
 from ..urls import public_url
 from .forms import CheckInLinkForm, chosen_tracks, walk_in_form
 
 bp = Blueprint("checkin", __name__)
 
 
-def door(slug: str | None, secret: str | None) -> tuple[Event, checkin.Scanner, CheckInLink | None]:
+def door(slug: str | None, secret: str | None) -> tuple[Event, check_ins.Scanner, CheckInLink | None]:
     """The event, who is scanning, and their link, from either kind of address."""
     if secret is not None:
-        link = checkin.find_link(db.session, secret)
+        link = check_ins.find_link(db.session, secret)
         if link is None:
             abort(Response(render_template("checkin/link_invalid.html", link=None), 404))
-        if not checkin.is_valid(link, utcnow()):
+        if not check_ins.is_valid(link, utcnow()):
             event = db.session.get(Event, link.event_id)
             abort(Response(render_template("checkin/link_invalid.html", link=link, event=event), 403))
-        return db.session.get(Event, link.event_id), checkin.Scanner(link=link), link
+        return db.session.get(Event, link.event_id), check_ins.Scanner(link=link), link
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    return event_for(slug, "checkin"), checkin.Scanner(user=current_user._get_current_object()), None
+    return event_for(slug, "checkin"), check_ins.Scanner(user=current_user._get_current_object()), None
 
 
 def door_args(event: Event, link: CheckInLink | None) -> dict:
@@ -65,7 +66,7 @@ def door_args(event: Event, link: CheckInLink | None) -> dict:
 
 def keep_until(event: Event, link: CheckInLink | None) -> datetime:
     """Until when a device may keep the event's list of participants (`checkin_api.checkin_list` says the same)."""
-    closes = checkin.door_closes_at(event.ends_at)
+    closes = check_ins.door_closes_at(event.ends_at)
     return min(closes, link.valid_until) if link else closes
 
 
@@ -124,11 +125,11 @@ def waiting_page(event: Event, link: CheckInLink | None, registration: Registrat
     """Someone on the waiting list at the door: their number, and the seat when one is free for them."""
     refusal = None
     if registration.status is RegistrationStatus.WAITLISTED:
-        refusal = seating.door_seat_refusal(db.session, event, registration, utcnow())
+        refusal = seat_allocation.door_seat_refusal(db.session, event, registration, utcnow())
     return render_template(
         "checkin/walk_in_waiting.html", event=event, link=link, door=door_args(event, link),
-        registration=registration, waiting=seating.event_queue_position(db.session, registration),
-        offer=checkin.seat_offer(refusal), confirm=ConfirmForm(),
+        registration=registration, waiting=seat_allocation.event_queue_position(db.session, registration),
+        offer=check_ins.seat_offer(refusal), confirm=ConfirmForm(),
     ), status
 
 
@@ -188,7 +189,7 @@ def qr_data_uri(text: str) -> str:
 def default_valid_until(event: Event) -> datetime:
     """The end of the event's last day, in Riga: a volunteer is not cut off mid-evening; the
     organiser can always revoke the link earlier."""
-    return to_riga(checkin.door_closes_at(event.ends_at))
+    return to_riga(check_ins.door_closes_at(event.ends_at))
 
 
 @bp.route("/admin/events/<slug>/checkin-links", methods=["GET", "POST"])
@@ -197,7 +198,7 @@ def links(slug: str):
     event = event_for(slug, "manage_checkin_links")
     form = CheckInLinkForm(valid_until=default_valid_until(event).replace(tzinfo=None))
     if form.validate_on_submit():
-        done, _link = attempt(form, checkin.create_link, event, current_user, form.label.data,
+        done, _link = attempt(form, check_ins.create_link, event, current_user, form.label.data,
                               form.valid_until.data.replace(tzinfo=RIGA), utcnow())
         if done:
             flash(_("The link was made: open it on the volunteer's device (scan its QR code)."), "success")
@@ -209,8 +210,8 @@ def links(slug: str):
     rows = []
     for link in made:
         url = public_url("checkin.page", secret=link.secret)
-        rows.append({"link": link, "url": url, "valid": checkin.is_valid(link, now),
-                     "qr": qr_data_uri(url) if checkin.is_valid(link, now) else None})
+        rows.append({"link": link, "url": url, "valid": check_ins.is_valid(link, now),
+                     "qr": qr_data_uri(url) if check_ins.is_valid(link, now) else None})
     return render_template("checkin/links.html", event=event, form=form, rows=rows, confirm=ConfirmForm())
 
 
@@ -223,7 +224,7 @@ def revoke_link(slug: str, link_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done, _result = attempt(None, checkin.revoke_link, link, current_user, utcnow())
+    done, _result = attempt(None, check_ins.revoke_link, link, current_user, utcnow())
     if done:
         flash(_("The link is revoked: its device can no longer check anyone in."), "success")
     return redirect(url_for("checkin.links", slug=event.slug))

@@ -33,8 +33,8 @@ from ..actions import run
 from ..extensions import csrf, db
 from ..models import CheckInLink, Event, Track, utcnow
 from ..permissions import can
-from ..services import arrivals, checkin
-from ..services.walk_in import NoSeat, seat_at_door
+from ..services.checkin import arrivals, check_ins
+from ..services.checkin.walk_in import NoSeat, seat_at_door
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # checked in `caller` for session callers; link callers carry a header instead
@@ -83,10 +83,10 @@ def identify() -> tuple[CheckInLink | None, Event | None]:
     or (None, None) for a signed-in user whose page sent its CSRF token; ApiError otherwise."""
     secret = request.headers.get(LINK_HEADER)
     if secret:
-        link, event = checkin.find_link_and_event(db.session, secret)
+        link, event = check_ins.find_link_and_event(db.session, secret)
         if link is None:
             raise ApiError(403, _("There is no such check-in link."), "unknown")
-        refusal = checkin.link_refusal(link, utcnow())
+        refusal = check_ins.link_refusal(link, utcnow())
         if refusal:
             raise link_gone(refusal)
         return link, event
@@ -100,19 +100,19 @@ def identify() -> tuple[CheckInLink | None, Event | None]:
     return None, None
 
 
-def caller(slug, link: CheckInLink | None, link_event: Event | None) -> tuple[Event, checkin.Scanner]:
+def caller(slug, link: CheckInLink | None, link_event: Event | None) -> tuple[Event, check_ins.Scanner]:
     """The event named in the request, and who is scanning there; ApiError when they may not."""
     if link is not None:
         if link_event.slug != slug:
             raise ApiError(403, _("This check-in link is for another event."))
-        return link_event, checkin.Scanner(link=link)
+        return link_event, check_ins.Scanner(link=link)
     well_formed = isinstance(slug, str) and SLUG.fullmatch(slug)
     event = db.session.scalar(select(Event).where(Event.slug == slug)) if well_formed else None
     if event is None:
         raise ApiError(404, _("There is no such event."))
     if not can(current_user, "checkin", event):
         raise ApiError(403, _("You may not check people in at this event."))
-    return event, checkin.Scanner(user=current_user._get_current_object())
+    return event, check_ins.Scanner(user=current_user._get_current_object())
 
 
 def _refuse_constant(name: str):
@@ -139,7 +139,7 @@ def json_body() -> dict:
     return payload
 
 
-def scan_request() -> tuple[dict, Event, checkin.Scanner]:
+def scan_request() -> tuple[dict, Event, check_ins.Scanner]:
     """A POST's body, event and scanner, in this order of asking: who, then what."""
     link, link_event = identify()
     payload = json_body()
@@ -197,11 +197,11 @@ def checkin_scan():
             result = seat_at_door(session, event, scanner, utcnow(), scan_id=payload["scan_id"],
                                   registration_id=registration_id, track=track)
         else:
-            result = checkin.check_in(
+            result = check_ins.check_in(
                 session, event, scanner, utcnow(), scan_id=payload["scan_id"], code=code,
                 registration_id=registration_id, scanned_at=scanned_at, track=track,
             )
-        return checkin.answer(result, get_locale().language)
+        return check_ins.answer(result, get_locale().language)
 
     try:
         done, outcome = run(scan)
@@ -220,9 +220,9 @@ def checkin_undo():
     payload, event, scanner = scan_request()
 
     def undo(session):
-        arrival = checkin.undo_check_in(session, event, scanner, payload.get("scan_id"), utcnow())
+        arrival = check_ins.undo_check_in(session, event, scanner, payload.get("scan_id"), utcnow())
         return {"undone": True, "scan_id": arrival.scan_id,
-                "person": checkin.person(arrival.registration, get_locale().language)}
+                "person": check_ins.person(arrival.registration, get_locale().language)}
 
     done, outcome = run(undo)
     if not done:
@@ -235,7 +235,7 @@ def checkin_list(slug: str):
     link, link_event = identify()
     event, _scanner = caller(slug, link, link_event)
     now = utcnow()
-    keep_until = checkin.door_closes_at(event.ends_at)
+    keep_until = check_ins.door_closes_at(event.ends_at)
     if link is not None:
         keep_until = min(keep_until, link.valid_until)
     if now >= keep_until:

@@ -61,7 +61,7 @@ class OutboxAttachment(db.Model):
 class MailJob(db.Model):
     """Mail to many people about one change (an event moved or cancelled), recorded in the same
     transaction as the change; the sender writes it out as one outbox message per person
-    (`services/mail_jobs.py`), so the organiser's request does not render them all."""
+    (`services/mail/mail_jobs.py`), so the organiser's request does not render them all."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(50))

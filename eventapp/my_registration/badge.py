@@ -1,9 +1,9 @@
 """A participant's own badge, through their private link: /r/<token>/badge.pdf (one A6 page)."""
 from flask import Response, render_template
 
-from ..models import EventStatus, RegistrationStatus
 from ..lookups import get_private_registration
-from ..services.badges import badges_pdf
+from ..models import EventStatus, RegistrationStatus
+from ..services.checkin.badges import badges_pdf
 from . import bp
 
 

@@ -10,15 +10,17 @@ from ..extensions import db
 from ..forms import ConfirmForm, chosen_tracks, with_track_fields
 from ..lookups import get_private_registration
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
-from ..services import audit, calendar, holds
-from ..services import registration as registrations
+from ..services.accounts import audit
+from ..services.documents import calendar
+from ..services.registration import lifecycle as registrations
+from ..services.registration import seat_holds
 from . import bp
 from .forms import ChangeForm
 
 
 def change_form(registration: Registration):
     event = registration.event
-    seats = holds.track_seats(db.session, event, utcnow())
+    seats = seat_holds.track_seats(db.session, event, utcnow())
     current = {f"slot_{c.slot_id}": c.track_id for c in registration.choices}
     form = with_track_fields(ChangeForm, event, get_locale().language, seats)(
         attendance_mode=registration.attendance_mode.value, **current

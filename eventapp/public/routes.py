@@ -3,7 +3,15 @@ import io
 from datetime import datetime
 
 from flask import (
-    Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, session,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
 )
 from flask_babel import get_locale
 
@@ -12,9 +20,11 @@ from ..extensions import db
 from ..languages import LANGUAGES
 from ..models import EventKind, utcnow
 from ..navigation import safe_next_url
-from ..services import calendar, events, holds, summaries, summary_document, uploads
+from ..services import events
+from ..services.documents import calendar, summaries, summary_pack, uploads
+from ..services.registration import seat_holds
+from ..services.registration.lifecycle import registration_closed_reason
 from ..urls import public_url
-from ..services.registration import registration_closed_reason
 
 bp = Blueprint("public", __name__)
 
@@ -32,7 +42,7 @@ def event(slug: str):
         abort(404)
     now = utcnow()
     return render_template(
-        "public/event.html", event=found, track_seats=holds.track_seats(db.session, found, now), now=now,
+        "public/event.html", event=found, track_seats=seat_holds.track_seats(db.session, found, now), now=now,
         registration_closed=registration_closed_reason(found, now),
         google_calendar_link=calendar.google_calendar_link(found, get_locale().language),
         published_summaries=summaries.published_summaries(db.session, found),
@@ -58,7 +68,7 @@ def summaries_pdf(slug: str):
     published = summaries.published_summaries(db.session, found) if found else []
     if not published:
         abort(404)
-    pack = summary_document.kept_pack(
+    pack = summary_pack.kept_pack(
         found, published, current_app.config["UPLOAD_FOLDER"], get_locale().language,
         lambda file: public_url("public.summary_file", slug=found.slug, file_id=file.id),
     )

@@ -6,6 +6,7 @@ from ..forms import BaseForm
 from ..labels import label_choices
 from ..models import AttendanceMode, Sector
 
+
 class RegistrationForm(BaseForm):
     full_name = StringField(_l("Name and surname"), validators=[DataRequired(_l("Write your name.")), Length(max=200)])
     email = EmailField(

@@ -8,8 +8,9 @@ from ..actions import attempt, run
 from ..extensions import db
 from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
-from ..services import delegation, holds
-from ..services import registration as registrations
+from ..services.coverage import delegation
+from ..services.registration import lifecycle as registrations
+from ..services.registration import seat_holds
 from .forms import RegistrationForm
 
 bp = Blueprint("registration", __name__)
@@ -34,23 +35,23 @@ def register(slug: str):
 @bp.route("/delegate/<token>", methods=["GET", "POST"])
 def delegate(token: str):
     """The registration form of an expert delegated through an institution's request."""
-    request = delegation.find_request(db.session, token)
-    if request is None:
+    delegation_request = delegation.find_request(db.session, token)
+    if delegation_request is None:
         abort(404)
-    return registration_page(request.track.event, request)
+    return registration_page(delegation_request.track.event, delegation_request)
 
 
-def registration_page(event: Event, request: DelegationRequest | None = None):
+def registration_page(event: Event, delegation_request: DelegationRequest | None = None):
     locale = get_locale().language
     now = utcnow()
     closed = registrations.registration_closed_reason(event, now)
-    if request is not None and not closed and not delegation.is_open(request, now):
+    if delegation_request is not None and not closed and not delegation.is_open(delegation_request, now):
         closed = _("This request is no longer open; please contact the secretariat.")
-    seats = holds.track_seats(db.session, event, now)
+    seats = seat_holds.track_seats(db.session, event, now)
     prefill = {"language": locale}
-    if request is not None:
-        prefill |= {"organisation": request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
-                    f"slot_{request.track.slot_id}": request.track_id}
+    if delegation_request is not None:
+        prefill |= {"organisation": delegation_request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
+                    f"slot_{delegation_request.track.slot_id}": delegation_request.track_id}
     form = with_track_fields(RegistrationForm, event, locale, seats)(**prefill)
     if not event.remote_allowed:
         del form.attendance_mode
@@ -69,17 +70,17 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
             consent_photos=form.consent_photos.data,
             language=form.language.data,
         )
-        if request is None:
+        if delegation_request is None:
             done, outcome = run(registrations.register, event.id, data, now)
         else:
-            done, outcome = run(delegation.accept_request, request, data, now)
+            done, outcome = run(delegation.accept_request, delegation_request, data, now)
         if done:
             session["registered_email"] = registrations.normalise_email(data.email)
             return redirect(url_for("registration.sent", slug=event.slug))
         if not show_on_field(form, outcome):
             closed = outcome.message  # the event can no longer be registered for: said in place of the form
     return render_template(
-        "registration/register.html", event=event, form=form, closed=closed, delegation=request,
+        "registration/register.html", event=event, form=form, closed=closed, delegation=delegation_request,
         organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
         held_until=max((s.held_until for s in seats.values() if s.held), default=None),
     )
@@ -88,16 +89,17 @@ def registration_page(event: Event, request: DelegationRequest | None = None):
 @bp.route("/delegate/<token>/decline", methods=["GET", "POST"])
 def decline_delegation(token: str):
     """The institution says nobody can come: one click to the page, one to confirm."""
-    request = delegation.find_request(db.session, token)
-    if request is None:
+    delegation_request = delegation.find_request(db.session, token)
+    if delegation_request is None:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        done, _result = attempt(form, delegation.decline_request, request, utcnow())
+        done, _result = attempt(form, delegation.decline_request, delegation_request, utcnow())
         if done:
             flash(_("Thank you for letting us know."), "success")
-            return redirect(url_for("public.event", slug=request.track.event.slug))
-    return render_template("registration/decline.html", request=request, event=request.track.event, form=form)
+            return redirect(url_for("public.event", slug=delegation_request.track.event.slug))
+    return render_template("registration/decline.html", delegation_request=delegation_request,
+                           event=delegation_request.track.event, form=form)
 
 
 @bp.get("/events/<slug>/register/sent")

@@ -24,9 +24,10 @@ from ..models import (
     User,
     UserRole,
 )
-from . import organisations, seating
+from . import organisations
 from .events import default_state_admin_minimum, slugify
-from .registration import RegistrationData, new_registration
+from .registration import seat_allocation
+from .registration.lifecycle import RegistrationData, new_registration
 
 DATA = files("eventapp") / "data"
 DEMO_ORGANISER_EMAIL = "organizators@example.lv"
@@ -151,7 +152,7 @@ def _seed_jekabpils_people(session: Session, event: Event) -> None:
             attendance_mode=AttendanceMode.REMOTE if remote else AttendanceMode.IN_PERSON,
             track_ids={track.slot_id: track.id}, consent_data=True, organisation_name=organisation.name,
         ), registered, organisation_id=organisation.id)
-        seating.admit(registration)  # the demo's people all have their seats
+        seat_allocation.admit(registration)  # the demo's people all have their seats
         session.add(registration)
         if came:
             arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)

@@ -20,8 +20,11 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, calendar, mail_jobs, registration
+from .accounts import audit
+from .documents import calendar
 from .exceptions import DomainError
+from .mail import mail_jobs
+from .registration import lifecycle
 
 # Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
 KINDS_WITH_STATE_ADMIN_MINIMUM = {EventKind.REGIONAL_SESSION, EventKind.FORUM}
@@ -202,7 +205,7 @@ def update_event(
     if changed:
         audit.record(session, actor, "event.update", event, event, fields=sorted(changed))
     if changed & SEAT_FIELDS:
-        registration.refill_event(session, event, now)
+        lifecycle.refill_event(session, event, now)
     if changed & TIME_AND_PLACE:
         _tell_registrants_of_change(session, event, changed & CALENDAR_FIELDS, previous, now or utcnow())
     return changed
@@ -355,7 +358,7 @@ def update_track(session: Session, actor: User | None, track: Track, data: Track
     if changed:
         audit.record(session, actor, "track.update", track, track.event, fields=sorted(changed))
     if changed & TRACK_SEAT_FIELDS:
-        registration.refill_event(session, track.event)
+        lifecycle.refill_event(session, track.event)
     return changed
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import CheckIn, CheckInLink, Event, Registration, User, utcnow
-from eventapp.services import badges, checkin, users
-from eventapp.services.registration import cancel_registration
+from eventapp.services.accounts import users
+from eventapp.services.checkin import badges, check_ins
+from eventapp.services.registration.lifecycle import cancel_registration
 
 from ..factories import create_event, create_registration, create_user
 from ..pdf_tools import page_images
@@ -99,7 +100,7 @@ def test_scans_made_offline_are_sent_when_the_network_returns(new_page, live_app
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         organiser = create_user(db.session)
         now = utcnow()
-        link = checkin.create_link(db.session, event, organiser, "Annas telefons", now + timedelta(hours=6), now)
+        link = check_ins.create_link(db.session, event, organiser, "Annas telefons", now + timedelta(hours=6), now)
         secret, organiser_id = link.secret, organiser.id
         db.session.commit()
 
@@ -114,7 +115,7 @@ def test_scans_made_offline_are_sent_when_the_network_returns(new_page, live_app
     # Meanwhile the organiser's own phone, still online, checks Pēteris in.
     with live_app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == slug))
-        first = checkin.check_in(db.session, event, checkin.Scanner(user=db.session.get(User, organiser_id)),
+        first = check_ins.check_in(db.session, event, check_ins.Scanner(user=db.session.get(User, organiser_id)),
                                  utcnow(), scan_id="organiser-phone-1", code=peteris["code"])
         assert first.result == "welcome"
         db.session.commit()
@@ -162,7 +163,7 @@ def make_link(live_app, slug: str, label: str) -> str:
     with live_app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         now = utcnow()
-        link = checkin.create_link(db.session, event, create_user(db.session), label,
+        link = check_ins.create_link(db.session, event, create_user(db.session), label,
                                    now + timedelta(hours=6), now)
         db.session.commit()
         return link.secret
@@ -214,7 +215,7 @@ def test_a_revoked_link_s_device_forgets_the_list_and_the_scans_it_could_not_sen
     expect(page.locator("[data-testid=queue]")).to_have_attribute("data-count", "1")
     with live_app.app_context():
         link = db.session.scalar(select(CheckInLink).where(CheckInLink.secret == secret))
-        checkin.revoke_link(db.session, link, None, utcnow())
+        check_ins.revoke_link(db.session, link, None, utcnow())
         db.session.commit()
     page.context.set_offline(False)
     forgotten = page.locator("[data-testid=forgotten]")
@@ -308,7 +309,7 @@ def test_the_camera_reads_a_printed_badge(browser, live_app, live_server, tmp_pa
         document = badges.badges_pdf([registration], "label")
         organiser = create_user(db.session)
         now = utcnow()
-        link = checkin.create_link(db.session, registration.event, organiser, "Kamera", now + timedelta(hours=1), now)
+        link = check_ins.create_link(db.session, registration.event, organiser, "Kamera", now + timedelta(hours=1), now)
         secret = link.secret
         db.session.commit()
     [picture] = page_images(document, tmp_path, dpi=180)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import CheckInLink, utcnow
-from eventapp.services import checkin
+from eventapp.services.checkin import check_ins
 
 from ..factories import create_event, create_registration, create_user
 
@@ -20,7 +20,7 @@ def test_a_revoked_link_s_page_deletes_what_the_device_kept_for_it(new_page: Pag
         event = create_event(db.session, tracks=1, title_lv="Sēde ar atsauktu saiti")
         create_registration(db.session, event, full_name="Inese Glabātā")
         now = utcnow()
-        link = checkin.create_link(db.session, event, create_user(db.session), "Vecais telefons",
+        link = check_ins.create_link(db.session, event, create_user(db.session), "Vecais telefons",
                                    now + timedelta(hours=6), now)
         db.session.commit()
         slug, secret = event.slug, link.secret
@@ -34,7 +34,7 @@ def test_a_revoked_link_s_page_deletes_what_the_device_kept_for_it(new_page: Pag
 
     with live_app.app_context():
         revoked = db.session.scalar(select(CheckInLink).where(CheckInLink.secret == secret))
-        checkin.revoke_link(db.session, revoked, None, utcnow())
+        check_ins.revoke_link(db.session, revoked, None, utcnow())
         db.session.commit()
     page.goto(f"{live_server}/checkin/{secret}")
     expect(page.locator("#checkin-forget")).to_be_visible()

@@ -15,7 +15,7 @@ def test_the_package_logs_one_line_per_entry_once_however_many_apps():
 def test_a_service_logger_writes_through_the_package_handler(caplog):
     create_app(TestConfig)
     with caplog.at_level(logging.INFO, logger="eventapp"):
-        logging.getLogger("eventapp.services.outbox").info("outbox message %s will be retried", 7)
+        logging.getLogger("eventapp.services.mail.outbox").info("outbox message %s will be retried", 7)
     assert ["outbox message 7 will be retried"] == [r.getMessage() for r in caplog.records]
 
 

@@ -8,10 +8,10 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from eventapp.models import AttendanceMode, OutboxMessage, Registration, RegistrationStatus, Sector, utcnow
-from eventapp.services import badge_layout, badges
-from eventapp.services.checkin import Scanner, check_in
-from eventapp.services.outbox import build_message
-from eventapp.services.registration import cancel_registration
+from eventapp.services.checkin import badge_layout, badges
+from eventapp.services.checkin.check_ins import Scanner, check_in
+from eventapp.services.mail.outbox import build_message
+from eventapp.services.registration.lifecycle import cancel_registration
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..pdf_tools import decode_qr, page_count, page_images, pdf_text

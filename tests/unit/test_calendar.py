@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from eventapp.formatting import RIGA
 from eventapp.models import AttendanceMode, EventKind, EventStatus, OutboxMessage, RegistrationStatus, utcnow
-from eventapp.services import calendar, events, mail_jobs
-from eventapp.services import registration as registrations
+from eventapp.services import events
+from eventapp.services.documents import calendar
+from eventapp.services.mail import mail_jobs
+from eventapp.services.registration import lifecycle as registrations
 
 from ..factories import create_event, create_registration, future
 

@@ -17,17 +17,17 @@ from eventapp.models import (
     Sector,
     utcnow,
 )
-from eventapp.services import arrivals, checkin
-from eventapp.services.checkin import Scanner, check_in, undo_check_in
-from eventapp.services.exceptions import DomainError, NotFound
-from eventapp.services.registration import anonymise, cancel_registration
-from eventapp.services.walk_in import (
+from eventapp.services.checkin import arrivals, check_ins
+from eventapp.services.checkin.check_ins import Scanner, check_in, undo_check_in
+from eventapp.services.checkin.walk_in import (
     AlreadyWaiting,
     WalkInData,
     has_real_email,
     register_walk_in,
     seat_at_door,
 )
+from eventapp.services.exceptions import DomainError, NotFound
+from eventapp.services.registration.lifecycle import anonymise, cancel_registration
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 
@@ -61,10 +61,10 @@ def test_a_first_scan_welcomes_and_a_second_says_when_and_by_whom(session, door)
     assert first.check_in.scanned_at == now - timedelta(minutes=3)  # the device's moment, not the server's
     assert first.check_in.recorded_at == now and first.check_in.by_user is scanner.user
 
-    link = checkin.create_link(session, event, scanner.user, "Annas telefons", now + timedelta(hours=8), now)
+    link = check_ins.create_link(session, event, scanner.user, "Annas telefons", now + timedelta(hours=8), now)
     second = scan(session, event, Scanner(link=link), anna, scan_id="device-b-1")
     assert second.result == "already" and second.check_in is first.check_in
-    answer = checkin.answer(second, "en")
+    answer = check_ins.answer(second, "en")
     assert answer["first"]["by"] == "Marta Organizatore"
     assert answer["first"]["at"] == first.check_in.scanned_at.isoformat()
     assert "Marta Organizatore" in answer["message"] and answer["first"]["time"] in answer["message"]
@@ -73,8 +73,8 @@ def test_a_first_scan_welcomes_and_a_second_says_when_and_by_whom(session, door)
 
 def test_the_same_scan_sent_twice_is_one_check_in_answered_the_same_way(session, door):
     event, anna, _, scanner = door
-    first = checkin.answer(scan(session, event, scanner, anna, scan_id="retry-me"), "lv")
-    again = checkin.answer(scan(session, event, scanner, anna, scan_id="retry-me"), "lv")
+    first = check_ins.answer(scan(session, event, scanner, anna, scan_id="retry-me"), "lv")
+    again = check_ins.answer(scan(session, event, scanner, anna, scan_id="retry-me"), "lv")
     assert again.pop("replayed") is True
     assert again == first and first["result"] == "welcome"
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 1
@@ -95,7 +95,7 @@ def test_a_forged_or_altered_code_is_not_valid(session, door, make_code):
     event, anna, _, scanner = door
     result = scan(session, event, scanner, code_text=make_code(anna))
     assert result.result == "invalid" and result.registration is None
-    assert checkin.answer(result, "en")["message"] == "Not a valid code."
+    assert check_ins.answer(result, "en")["message"] == "Not a valid code."
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
 
 
@@ -110,18 +110,18 @@ def test_other_event_cancelled_and_waiting_are_refused_with_their_reason(session
     stranger = create_registration(session, other_event, full_name="Pēteris Cits")
     result = scan(session, event, scanner, stranger, scan_id="x-other-1")
     assert result.result == "other_event"
-    assert checkin.answer(result, "en")["message"] == "This badge belongs to another event: Forum."
+    assert check_ins.answer(result, "en")["message"] == "This badge belongs to another event: Forum."
 
     assert janis.choices[0].status is RegistrationStatus.WAITLISTED  # waiting for a track only: still confirmed
     full_event = create_event(session, capacity=1)
     create_registration(session, full_event)
     waiting = create_registration(session, full_event)
     assert waiting.status is RegistrationStatus.WAITLISTED
-    answer = checkin.answer(scan(session, full_event, scanner, waiting, scan_id="x-wait-1"), "en")
+    answer = check_ins.answer(scan(session, full_event, scanner, waiting, scan_id="x-wait-1"), "en")
     assert (answer["result"], answer["message"]) == ("waitlisted", "On the waiting list, nr. 1.")
 
     cancel_registration(session, anna, utcnow())
-    answer = checkin.answer(scan(session, event, scanner, anna, scan_id="x-cancel-1"), "en")
+    answer = check_ins.answer(scan(session, event, scanner, anna, scan_id="x-cancel-1"), "en")
     assert (answer["result"], answer["message"]) == ("cancelled", "This registration was cancelled.")
     assert answer["person"]["name"] == "Anna Bērziņa"
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
@@ -141,7 +141,7 @@ def test_the_device_clock_is_believed_within_a_day_and_never_ahead(session, door
     ahead = scan(session, event, scanner, anna, scan_id="clock-1", now=now, scanned_at=now + timedelta(hours=3))
     assert ahead.check_in.scanned_at == now
     old = scan(session, event, scanner, janis, scan_id="clock-2", now=now, scanned_at=now - timedelta(days=40))
-    assert old.check_in.scanned_at == now - checkin.OLDEST_SCAN
+    assert old.check_in.scanned_at == now - check_ins.OLDEST_SCAN
 
 
 def test_checking_in_by_name_uses_the_registration_of_this_event_only(session, door):
@@ -160,7 +160,7 @@ def test_a_workshop_room_has_check_ins_of_its_own(session, door):
     assert scan(session, event, scanner, anna, scan_id="room-2", track=first_track).result == "already"
     elsewhere = scan(session, event, scanner, anna, scan_id="room-3", track=second_track)
     assert elsewhere.result == "welcome" and elsewhere.notes == ["other_track"]
-    assert checkin.answer(elsewhere, "en")["notes"] == ["Not registered for this working group."]
+    assert check_ins.answer(elsewhere, "en")["notes"] == ["Not registered for this working group."]
     foreign_track = create_event(session, tracks=1).tracks[0]
     with pytest.raises(DomainError):
         scan(session, event, scanner, anna, scan_id="room-4", track=foreign_track)
@@ -220,21 +220,21 @@ def test_check_in_links_are_labelled_limited_in_time_and_revocable(session, door
     event, anna, _, scanner = door
     now = utcnow()
     with pytest.raises(DomainError):
-        checkin.create_link(session, event, scanner.user, "   ", now + timedelta(hours=1), now)
+        check_ins.create_link(session, event, scanner.user, "   ", now + timedelta(hours=1), now)
     with pytest.raises(DomainError):
-        checkin.create_link(session, event, scanner.user, "Pēteris", now - timedelta(minutes=1), now)
-    link = checkin.create_link(session, event, scanner.user, "  Annas   telefons ", now + timedelta(hours=1), now)
+        check_ins.create_link(session, event, scanner.user, "Pēteris", now - timedelta(minutes=1), now)
+    link = check_ins.create_link(session, event, scanner.user, "  Annas   telefons ", now + timedelta(hours=1), now)
     assert link.label == "Annas telefons" and len(link.secret) >= 40
-    assert checkin.find_link(session, link.secret) is link and checkin.is_valid(link, now)
-    assert not checkin.is_valid(link, now + timedelta(hours=2))
-    assert checkin.find_link(session, "no-such-secret-at-all") is None and checkin.find_link(session, None) is None
+    assert check_ins.find_link(session, link.secret) is link and check_ins.is_valid(link, now)
+    assert not check_ins.is_valid(link, now + timedelta(hours=2))
+    assert check_ins.find_link(session, "no-such-secret-at-all") is None and check_ins.find_link(session, None) is None
 
     result = scan(session, event, Scanner(link=link), anna, scan_id="link-1")
     assert result.check_in.by_link is link and result.check_in.by_user is None
-    assert checkin.answer(result, "lv")["scan"]["by"] == "Annas telefons"
+    assert check_ins.answer(result, "lv")["scan"]["by"] == "Annas telefons"
 
-    checkin.revoke_link(session, link, scanner.user, now)
-    assert link.revoked_at == now and not checkin.is_valid(link, now)
+    check_ins.revoke_link(session, link, scanner.user, now)
+    assert link.revoked_at == now and not check_ins.is_valid(link, now)
 
 
 # --- walk-ins -----------------------------------------------------------------------------
@@ -334,7 +334,7 @@ def test_a_badge_of_another_event_says_which_event_and_nothing_about_the_person(
     forum = create_event(session, tracks=1, title_lv="Forums", title_en="Forum")
     stranger = create_registration(session, forum, full_name="Pēteris Cits",
                                    organisation_name="Rīgas biedrība")
-    answer = checkin.answer(scan(session, event, scanner, stranger, scan_id="x-other-2"), "lv")
+    answer = check_ins.answer(scan(session, event, scanner, stranger, scan_id="x-other-2"), "lv")
     assert answer["result"] == "other_event" and "Forums" in answer["message"]
     assert "person" not in answer
     flat = repr(answer)
@@ -359,7 +359,7 @@ def test_a_waiting_person_hears_their_number_and_why_no_seat_is_free(session, wa
     assert ilze.status is RegistrationStatus.WAITLISTED
     before_release = event.starts_at - timedelta(days=5)
     result = scan(session, event, scanner, ilze, scan_id="wait-1", now=before_release)
-    answer = checkin.answer(result, "en")
+    answer = check_ins.answer(result, "en")
     assert answer["result"] == "waitlisted" and answer["waiting"] == 1
     assert answer["message"] == "On the waiting list, nr. 1."
     assert answer["seat"] == {"free": False, "reason": "held",
@@ -374,7 +374,7 @@ def test_a_waiting_person_hears_their_number_and_why_no_seat_is_free(session, wa
     create_registration(session, full)
     late = create_registration(session, full, sector=Sector.STATE_ADMINISTRATION,
                                organisation_name="Kultūras ministrija")
-    answer = checkin.answer(scan(session, full, scanner, late, scan_id="wait-2"), "en")
+    answer = check_ins.answer(scan(session, full, scanner, late, scan_id="wait-2"), "en")
     assert answer["seat"] == {"free": False, "reason": "event_full",
                               "message": "No seat is free: the event is full."}
 
@@ -389,7 +389,7 @@ def test_a_free_event_seat_is_not_enough_when_their_working_group_is_full(sessio
     event.capacity = 3  # raised, the waiting list not yet filled
     session.flush()
     scanner = Scanner(user=create_user(session))
-    answer = checkin.answer(scan(session, event, scanner, third, scan_id="track-full-1"), "en")
+    answer = check_ins.answer(scan(session, event, scanner, third, scan_id="track-full-1"), "en")
     assert answer["seat"]["reason"] == "track_full"
     with pytest.raises(DomainError) as refused:
         seat_at_door(session, event, scanner, utcnow(), scan_id="seat-2", registration_id=third.id)
@@ -399,7 +399,7 @@ def test_a_free_event_seat_is_not_enough_when_their_working_group_is_full(sessio
 def test_seating_a_waiting_person_at_the_door_when_a_seat_is_free_for_them(session, waiting):
     event, anna, ilze, scanner = waiting
     after_release = event.starts_at - timedelta(days=1)  # the held seat is free for anyone now
-    answer = checkin.answer(scan(session, event, scanner, ilze, scan_id="wait-3", now=after_release), "en")
+    answer = check_ins.answer(scan(session, event, scanner, ilze, scan_id="wait-3", now=after_release), "en")
     assert answer["seat"] == {"free": True}
     assert session.scalar(select(func.count()).select_from(CheckIn)) == 0  # only offered
 
@@ -426,5 +426,5 @@ def test_someone_seated_at_the_event_but_waiting_for_a_group_is_told_so_at_the_d
     event, _, janis, scanner = door
     result = scan(session, event, scanner, janis, scan_id="partly-1")
     assert result.result == "welcome" and result.notes == ["track_waiting"]
-    assert checkin.answer(result, "lv")["notes"] == [
+    assert check_ins.answer(result, "lv")["notes"] == [
         "Darba grupā vēl gaida vietu (gaidīšanas sarakstā): tur vietas vēl nav."]

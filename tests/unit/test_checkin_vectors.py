@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eventapp.models import AttendanceMode, RegistrationStatus, Sector, utcnow
-from eventapp.services import arrivals, badges, checkin
+from eventapp.services.checkin import arrivals, badges, check_ins
 
 from ..factories import create_event, create_registration, create_user
 
@@ -22,9 +22,9 @@ def test_the_badge_prefix_is_the_one_printed_on_badges():
 
 @pytest.mark.parametrize("case", VECTORS["codes"], ids=lambda case: case["name"])
 def test_a_scanned_code_reads_as_the_vectors_say(case):
-    assert checkin.parse_code(case["code"]) == case["secret"]
+    assert check_ins.parse_code(case["code"]) == case["secret"]
     if case["secret"] is not None:
-        assert checkin.code_hash(case["secret"]) == case["hash"]
+        assert check_ins.code_hash(case["secret"]) == case["hash"]
 
 
 def build(session, vector_list: dict):
@@ -33,7 +33,7 @@ def build(session, vector_list: dict):
     Returns the event, and the vector's ids of its registrations and of its tracks (by their ids)."""
     event = create_event(session, tracks=len(vector_list["tracks"]), track_capacity=50, remote_allowed=True)
     tracks = dict(zip((t["id"] for t in vector_list["tracks"]), event.tracks, strict=True))
-    scanner = checkin.Scanner(user=create_user(session))
+    scanner = check_ins.Scanner(user=create_user(session))
     ids = {}
     for n, person in enumerate(vector_list["people"]):
         # A person without a seat in a track still chose one (they wait for it), when there are any.
@@ -46,7 +46,7 @@ def build(session, vector_list: dict):
         ids[registration.id] = person["id"]
         for m, place in enumerate(person["checkins"]):
             track = None if place == arrivals.DOOR else tracks[int(place)]
-            done = checkin.check_in(session, event, scanner, utcnow(), scan_id=f"vector-{n}-{m}",
+            done = check_ins.check_in(session, event, scanner, utcnow(), scan_id=f"vector-{n}-{m}",
                                     registration_id=registration.id, track=track)
             assert done.result == "welcome"
         registration.status = RegistrationStatus(person["status"])

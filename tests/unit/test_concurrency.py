@@ -4,8 +4,16 @@ import threading
 from sqlalchemy import select
 
 from eventapp.extensions import db
-from eventapp.models import AttendanceMode, OutboxMessage, Registration, RegistrationStatus, Sector, TrackChoice, utcnow
-from eventapp.services import registration as reg
+from eventapp.models import (
+    AttendanceMode,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    TrackChoice,
+    utcnow,
+)
+from eventapp.services.registration import lifecycle as reg
 
 from ..factories import create_event
 

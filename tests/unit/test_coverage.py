@@ -13,10 +13,11 @@ from eventapp.models import (
     SentReminder,
     utcnow,
 )
-from eventapp.services import coverage, delegation, holds, reminders, words
-from eventapp.services import registration as reg
-from eventapp.services.coverage import Coverage, coverage_state
+from eventapp.services.coverage import delegation, reminders, track_coverage, words
+from eventapp.services.coverage.track_coverage import Coverage, coverage_state
 from eventapp.services.exceptions import DomainError
+from eventapp.services.registration import lifecycle as reg
+from eventapp.services.registration import seat_holds
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 
@@ -51,7 +52,7 @@ def test_event_coverage_counts_in_person_remote_and_waiting_state_administration
     official(session, event, 1, track_ids={first.slot_id: first.id})
     official(session, event, 2, mode=AttendanceMode.REMOTE, track_ids={first.slot_id: second.id})
     create_registration(session, event, track_ids={first.slot_id: third.id})  # an NGO person
-    by_track = {e.track.id: e for e in coverage.event_coverage(session, event, utcnow())}
+    by_track = {e.track.id: e for e in track_coverage.event_coverage(session, event, utcnow())}
     assert by_track[first.id].state is Coverage.COVERED and len(by_track[first.id].in_person) == 1
     assert by_track[second.id].state is Coverage.AT_RISK and len(by_track[second.id].remote) == 1
     assert by_track[third.id].state is Coverage.UNCOVERED and by_track[third.id].held == 1
@@ -75,7 +76,7 @@ def test_held_seat_stops_an_ngo_before_the_release_and_frees_it_after_in_order(s
     assert second_ngo.choices[0].status is WAITLISTED  # held again: the minimum is no longer met
 
     # At the release moment the held seat goes to the first person waiting.
-    after_release = holds.release_moment(event) + timedelta(minutes=1)
+    after_release = seat_holds.release_moment(event) + timedelta(minutes=1)
     reg.refill_event(session, event, after_release)
     assert second_ngo.choices[0].status is CONFIRMED
     assert third_ngo.choices[0].status is WAITLISTED
@@ -115,25 +116,25 @@ def test_request_holds_the_seat_until_its_deadline_then_is_accepted_through_regi
     event = create_event(session, tracks=1, track_capacity=2, state_admin_minimum=1)
     track = event.tracks[0]
     now = utcnow()
-    request = delegation.send_request(session, None, track, welfare, "Kanceleja@LM.gov.lv", "Lūdzu!", now)
-    assert request.contact_email == "kanceleja@lm.gov.lv" and request.status is DelegationStatus.SENT
+    delegation_request = delegation.send_request(session, None, track, welfare, "Kanceleja@LM.gov.lv", "Lūdzu!", now)
+    assert delegation_request.contact_email == "kanceleja@lm.gov.lv" and delegation_request.status is DelegationStatus.SENT
     [message] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "delegation_request")).all()
     assert message.subject.startswith("Lūgums deleģēt") or "deleģ" in message.subject.lower()
-    assert f"/delegate/{request.secret}" in message.body_text and "Labklājības ministrija" in message.body_text
+    assert f"/delegate/{delegation_request.secret}" in message.body_text and "Labklājības ministrija" in message.body_text
     assert track.title_lv in message.body_text
 
     # After the release moment the seat stays held for the open request ...
-    after_release = holds.release_moment(event) + timedelta(hours=1)
-    assert holds.held_seats(session, event, after_release) == {track.id: 1}
-    assert coverage.event_coverage(session, event, after_release)[0].state is Coverage.AT_RISK
+    after_release = seat_holds.release_moment(event) + timedelta(hours=1)
+    assert seat_holds.held_seats(session, event, after_release) == {track.id: 1}
+    assert track_coverage.event_coverage(session, event, after_release)[0].state is Coverage.AT_RISK
     # ... and the delegated expert registers through it, as state administration of that ministry.
     data = reg.RegistrationData(full_name="Ilze Eksperte", email="ilze@lm.gov.lv", sector=Sector.NGO,
                                 attendance_mode=AttendanceMode.IN_PERSON, track_ids={}, consent_data=True)
-    expert = reg.register(session, event.id, data, now, delegation=request).registration
+    expert = reg.register(session, event.id, data, now, delegation=delegation_request).registration
     assert expert.sector is Sector.STATE_ADMINISTRATION and expert.organisation_id == welfare.id
-    assert expert.choices[0].track_id == track.id and expert.delegation_request_id == request.id
-    assert request.status is DelegationStatus.ACCEPTED
-    assert coverage.event_coverage(session, event, now)[0].state is Coverage.COVERED
+    assert expert.choices[0].track_id == track.id and expert.delegation_request_id == delegation_request.id
+    assert delegation_request.status is DelegationStatus.ACCEPTED
+    assert track_coverage.event_coverage(session, event, now)[0].state is Coverage.COVERED
 
 
 def test_declined_and_expired_requests_release_the_seat(session):
@@ -141,12 +142,12 @@ def test_declined_and_expired_requests_release_the_seat(session):
     event = create_event(session, tracks=1, track_capacity=1, state_admin_minimum=1)
     track = event.tracks[0]
     now = utcnow()
-    request = delegation.send_request(session, None, track, welfare, "a@lm.gov.lv", "", now)
+    delegation_request = delegation.send_request(session, None, track, welfare, "a@lm.gov.lv", "", now)
     waiting = create_registration(session, event)
     assert waiting.choices[0].status is WAITLISTED
-    after_release = holds.release_moment(event) + timedelta(hours=1)
-    delegation.decline_request(session, request, after_release)
-    assert request.status is DelegationStatus.DECLINED
+    after_release = seat_holds.release_moment(event) + timedelta(hours=1)
+    delegation.decline_request(session, delegation_request, after_release)
+    assert delegation_request.status is DelegationStatus.DECLINED
     assert waiting.choices[0].status is CONFIRMED
 
     late = delegation.send_request(session, None, track, welfare, "b@lm.gov.lv", "", now,

@@ -5,10 +5,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from eventapp.models import AttendanceMode, AuditEntry, DelegationStatus, OutboxMessage, RegistrationStatus, Sector, utcnow
-from eventapp.services import delegation, events, holds
-from eventapp.services import registration as reg
+from eventapp.models import (
+    AttendanceMode,
+    AuditEntry,
+    DelegationStatus,
+    OutboxMessage,
+    RegistrationStatus,
+    Sector,
+    utcnow,
+)
+from eventapp.services import events
+from eventapp.services.coverage import delegation
 from eventapp.services.exceptions import DomainError
+from eventapp.services.registration import lifecycle as reg
+from eventapp.services.registration import seat_holds
 
 from ..factories import create_event, create_organisation, create_registration
 
@@ -24,24 +34,24 @@ def test_a_track_tells_seats_open_to_anyone_from_seats_held_for_state_administra
     held_track, _ = event.tracks
     create_registration(session, event)  # an NGO person in the first track
     now = utcnow()
-    seats = holds.track_seats(session, event, now)
+    seats = seat_holds.track_seats(session, event, now)
     assert (seats[held_track.id].open, seats[held_track.id].held) == (1, 1)
-    assert seats[held_track.id].free == 2 and seats[held_track.id].held_until == holds.release_moment(event)
-    after_release = holds.release_moment(event) + timedelta(minutes=1)
-    assert (holds.track_seats(session, event, after_release)[held_track.id].open,
-            holds.track_seats(session, event, after_release)[held_track.id].held) == (2, 0)
+    assert seats[held_track.id].free == 2 and seats[held_track.id].held_until == seat_holds.release_moment(event)
+    after_release = seat_holds.release_moment(event) + timedelta(minutes=1)
+    assert (seat_holds.track_seats(session, event, after_release)[held_track.id].open,
+            seat_holds.track_seats(session, event, after_release)[held_track.id].held) == (2, 0)
 
 
 def test_no_limit_means_no_count(session):
     event = create_event(session, tracks=1, track_capacity=None, state_admin_minimum=1)
-    seats = holds.track_seats(session, event, utcnow())[event.tracks[0].id]
+    seats = seat_holds.track_seats(session, event, utcnow())[event.tracks[0].id]
     assert (seats.open, seats.held, seats.free) == (None, 0, None)
 
 
 def test_the_event_s_own_seats_limit_what_a_track_offers(session):
     event = create_event(session, tracks=2, track_capacity=5, state_admin_minimum=1, capacity=3)
     create_registration(session, event)
-    seats = holds.track_seats(session, event, utcnow())
+    seats = seat_holds.track_seats(session, event, utcnow())
     # Two event seats left, both held (one per track): nothing is open to an NGO person anywhere.
     assert [(s.open, s.held) for s in seats.values()] == [(0, 2), (0, 2)]
 
@@ -53,7 +63,7 @@ def test_an_open_seat_is_exactly_one_an_ngo_newcomer_gets(session, capacity, min
         create_registration(session, event)
     now = utcnow()
     track = event.tracks[0]
-    seats = holds.track_seats(session, event, now)[track.id]
+    seats = seat_holds.track_seats(session, event, now)[track.id]
     newcomer = create_registration(session, event, now=now)
     assert (newcomer.choices[0].status is CONFIRMED) == (seats.open > 0)
     official = create_registration(session, event, now=now, sector=Sector.STATE_ADMINISTRATION, organisation_name="VARAM")
@@ -66,10 +76,10 @@ def test_after_the_release_a_seat_stays_held_until_the_open_request_s_deadline(s
     event = create_event(session, tracks=1, track_capacity=2, state_admin_minimum=1)
     track = event.tracks[0]
     now = utcnow()
-    request = delegation.send_request(session, None, track, welfare, "lm@lm.gov.lv", "", now)
-    after_release = holds.release_moment(event) + timedelta(minutes=1)
-    seats = holds.track_seats(session, event, after_release)[track.id]
-    assert (seats.open, seats.held, seats.held_until) == (1, 1, request.deadline_at)
+    delegation_request = delegation.send_request(session, None, track, welfare, "lm@lm.gov.lv", "", now)
+    after_release = seat_holds.release_moment(event) + timedelta(minutes=1)
+    seats = seat_holds.track_seats(session, event, after_release)[track.id]
+    assert (seats.open, seats.held, seats.held_until) == (1, 1, delegation_request.deadline_at)
 
 
 # A delegated expert who is already registered.
@@ -80,10 +90,10 @@ def remote_official(session, event, track):
                                track_ids={track.slot_id: track.id})
 
 
-def accept(session, request, email="ilze@lm.gov.lv", mode=AttendanceMode.IN_PERSON, now=None):
+def accept(session, delegation_request, email="ilze@lm.gov.lv", mode=AttendanceMode.IN_PERSON, now=None):
     data = reg.RegistrationData(full_name="Ilze Eksperte", email=email, sector=Sector.NGO, attendance_mode=mode,
                                 track_ids={}, consent_data=True)
-    return delegation.accept_request(session, request, data, now or utcnow())
+    return delegation.accept_request(session, delegation_request, data, now or utcnow())
 
 
 def test_a_registered_expert_accepting_a_request_moves_into_its_track_as_state_administration(session):
@@ -92,20 +102,20 @@ def test_a_registered_expert_accepting_a_request_moves_into_its_track_as_state_a
     requested, other = event.tracks
     expert = remote_official(session, event, other)
     now = utcnow()
-    request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
+    delegation_request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
 
-    result = accept(session, request, email="ILZE@lm.gov.lv ", now=now)
+    result = accept(session, delegation_request, email="ILZE@lm.gov.lv ", now=now)
 
     assert result.registration is expert and not result.created
     assert expert.sector is Sector.STATE_ADMINISTRATION and expert.organisation_id == welfare.id
     assert expert.attendance_mode is AttendanceMode.IN_PERSON and expert.status is CONFIRMED
     assert [(c.track_id, c.status) for c in expert.choices] == [(requested.id, CONFIRMED)]
-    assert expert.delegation_request_id == request.id
-    assert request.status is DelegationStatus.ACCEPTED and request.responded_at == now
+    assert expert.delegation_request_id == delegation_request.id
+    assert delegation_request.status is DelegationStatus.ACCEPTED and delegation_request.responded_at == now
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "delegation.accept")) is not None
     assert session.scalar(select(OutboxMessage.kind).where(OutboxMessage.registration_id == expert.id)
                           .order_by(OutboxMessage.id.desc()).limit(1)) == "changed"
-    assert holds.held_seats(session, event, now) == {requested.id: 0, other.id: 1}
+    assert seat_holds.held_seats(session, event, now) == {requested.id: 0, other.id: 1}
 
 
 def test_the_seat_an_accepting_expert_leaves_goes_to_the_next_person_waiting(session):
@@ -117,8 +127,8 @@ def test_the_seat_an_accepting_expert_leaves_goes_to_the_next_person_waiting(ses
     waiting = create_registration(session, event, track_ids={other.slot_id: other.id})
     assert waiting.choices[0].status is WAITLISTED
     now = utcnow()
-    request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
-    accept(session, request, now=now)
+    delegation_request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
+    accept(session, delegation_request, now=now)
     assert [(c.track_id, c.status) for c in expert.choices] == [(requested.id, CONFIRMED)]
     assert waiting.choices[0].status is CONFIRMED
     assert session.scalar(select(OutboxMessage.kind).where(OutboxMessage.registration_id == waiting.id)
@@ -131,21 +141,21 @@ def test_an_expert_may_accept_remotely_and_a_closed_request_changes_nothing(sess
     requested, other = event.tracks
     expert = create_registration(session, event, email="ilze@lm.gov.lv", track_ids={other.slot_id: other.id})
     now = utcnow()
-    request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
-    accept(session, request, mode=AttendanceMode.REMOTE, now=now)
+    delegation_request = delegation.send_request(session, None, requested, welfare, "kanceleja@lm.gov.lv", "", now)
+    accept(session, delegation_request, mode=AttendanceMode.REMOTE, now=now)
     assert expert.attendance_mode is AttendanceMode.REMOTE and expert.choices[0].track_id == requested.id
     with pytest.raises(DomainError):
-        accept(session, request, now=now)
+        accept(session, delegation_request, now=now)
 
 
 def test_a_new_expert_still_registers_through_the_request(session):
     welfare = ministry(session)
     event = create_event(session, tracks=1, track_capacity=2, state_admin_minimum=1)
     now = utcnow()
-    request = delegation.send_request(session, None, event.tracks[0], welfare, "kanceleja@lm.gov.lv", "", now)
-    result = accept(session, request, email="jauna@lm.gov.lv", now=now)
+    delegation_request = delegation.send_request(session, None, event.tracks[0], welfare, "kanceleja@lm.gov.lv", "", now)
+    result = accept(session, delegation_request, email="jauna@lm.gov.lv", now=now)
     assert result.created and result.registration.sector is Sector.STATE_ADMINISTRATION
-    assert request.status is DelegationStatus.ACCEPTED
+    assert delegation_request.status is DelegationStatus.ACCEPTED
 
 
 # The release moment moved by the organisers.

@@ -9,8 +9,8 @@ from flask_babel import force_locale
 
 from eventapp import models
 from eventapp.labels import label, label_choices, labelled_enums
-from eventapp.services.coverage import Coverage
-from eventapp.services.registration_state import State
+from eventapp.services.coverage.track_coverage import Coverage
+from eventapp.services.registration.registration_state import State
 
 CATALOG = Path(__file__).resolve().parents[2] / "eventapp" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"
 SHOWN = {

@@ -6,8 +6,9 @@ from sqlalchemy import select, text
 
 from eventapp.extensions import db
 from eventapp.models import Event, MailJob, OutboxMessage, utcnow
-from eventapp.services import events, mail_jobs
-from eventapp.services import registration as registrations
+from eventapp.services import events
+from eventapp.services.mail import mail_jobs
+from eventapp.services.registration import lifecycle as registrations
 
 from ..factories import create_event, create_registration
 

@@ -14,8 +14,8 @@ from wtforms.validators import Email, ValidationError
 import eventapp
 from eventapp.extensions import db
 from eventapp.models import OutboxMessage, OutboxStatus, Sector, utcnow
-from eventapp.services import outbox
-from eventapp.services import registration as reg
+from eventapp.services.mail import outbox
+from eventapp.services.registration import lifecycle as reg
 
 from ..factories import create_event
 

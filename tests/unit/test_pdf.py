@@ -3,7 +3,9 @@ one clear error naming the package to install when it is missing."""
 import pytest
 
 from eventapp import pdf
-from eventapp.services import badge_layout, badges, coverage_report, summary_document
+from eventapp.services.checkin import badge_layout, badges
+from eventapp.services.coverage import coverage_report
+from eventapp.services.documents import summary_pack
 
 from ..factories import create_event, create_registration
 
@@ -37,7 +39,7 @@ def test_each_document_reports_the_missing_font_the_same_way(no_fonts, session, 
     documents = [
         lambda: badges.badges_pdf([person], "a6"),
         lambda: coverage_report.report_pdf(event, [], with_check_ins=False),
-        lambda: summary_document.consolidated_pdf(event, [], str(tmp_path), lambda file: ""),
+        lambda: summary_pack.consolidated_pdf(event, [], str(tmp_path), lambda file: ""),
     ]
     for make in documents:
         with pytest.raises(pdf.FontMissing, match="fonts-dejavu-core"):

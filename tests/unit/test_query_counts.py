@@ -18,7 +18,10 @@ from eventapp.models import (
     Track,
     utcnow,
 )
-from eventapp.services import coverage, delegation, events, holds, mail_jobs
+from eventapp.services import events
+from eventapp.services.coverage import delegation, track_coverage
+from eventapp.services.mail import mail_jobs
+from eventapp.services.registration import seat_holds
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 
@@ -144,10 +147,10 @@ def covered_event(session, tracks: int, **values) -> Event:
 
 def test_event_coverage_takes_the_same_statements_for_1_and_8_tracks(session, count_queries):
     def board(event):
-        for entry in coverage.event_coverage(session, event, utcnow()):
-            [(p.full_name, p.organisation.name) for p in entry.in_person + entry.remote + entry.waiting]
-            [(r.organisation.name, r.status) for r in entry.requests]
-            (entry.track.slot.title_lv, entry.state, entry.held)
+        for entry in track_coverage.event_coverage(session, event, utcnow()):
+            shown = [(p.full_name, p.organisation.name) for p in entry.in_person + entry.remote + entry.waiting]
+            shown += [(r.organisation.name, r.status) for r in entry.requests]
+            shown.append((entry.track.slot.title_lv, entry.state, entry.held))
 
     one = statements(session, count_queries, covered_event(session, 1), board)
     eight = statements(session, count_queries, covered_event(session, 8), board)
@@ -156,7 +159,7 @@ def test_event_coverage_takes_the_same_statements_for_1_and_8_tracks(session, co
 
 def test_actual_coverage_takes_the_same_statements_for_1_and_8_tracks(session, count_queries):
     def after(event):
-        for entry in coverage.actual_coverage(session, event, utcnow()):
+        for entry in track_coverage.actual_coverage(session, event, utcnow()):
             [p.full_name for p in entry.arrived_people + entry.not_arrived]
 
     past = {"starts_at": utcnow() - timedelta(days=2)}
@@ -172,7 +175,7 @@ def test_the_year_s_coverage_takes_the_same_statements_for_1_and_10_events(sessi
         session.flush()
         session.expunge_all()
         with count_queries() as queries:
-            for event, entries in coverage.year_coverage(session, year, utcnow()):
+            for _event, entries in track_coverage.year_coverage(session, year, utcnow()):
                 [(entry.state, entry.held, len(entry.open_requests)) for entry in entries]
         return len(queries)
 
@@ -181,13 +184,13 @@ def test_the_year_s_coverage_takes_the_same_statements_for_1_and_10_events(sessi
 
 @pytest.mark.parametrize("released", [False, True])
 def test_the_board_holds_the_seats_the_seating_rule_holds(session, released):
-    """The board counts held seats from what it has loaded; they are the ones `holds.held_seats` keeps."""
+    """The board counts held seats from what it has loaded; they are the ones `seat_holds.held_seats` keeps."""
     start = utcnow() + (timedelta(days=1) if released else timedelta(days=30))
     event = covered_event(session, 4, starts_at=start)
-    by_track = {entry.track.id: entry.held for entry in coverage.event_coverage(session, event, utcnow())}
-    assert by_track == {track.id: holds.held_seats(session, event, utcnow()).get(track.id, 0) for track in event.tracks}
+    by_track = {entry.track.id: entry.held for entry in track_coverage.event_coverage(session, event, utcnow())}
+    assert by_track == {track.id: seat_holds.held_seats(session, event, utcnow()).get(track.id, 0) for track in event.tracks}
     assert any(by_track.values())
-    request = session.scalars(select(DelegationRequest)).first()
-    request.status = DelegationStatus.DECLINED
-    by_track = {entry.track.id: entry.held for entry in coverage.event_coverage(session, event, utcnow())}
-    assert by_track == {track.id: holds.held_seats(session, event, utcnow()).get(track.id, 0) for track in event.tracks}
+    delegation_request = session.scalars(select(DelegationRequest)).first()
+    delegation_request.status = DelegationStatus.DECLINED
+    by_track = {entry.track.id: entry.held for entry in track_coverage.event_coverage(session, event, utcnow())}
+    assert by_track == {track.id: seat_holds.held_seats(session, event, utcnow()).get(track.id, 0) for track in event.tracks}

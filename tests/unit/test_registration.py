@@ -13,9 +13,11 @@ from eventapp.models import (
     Sector,
     utcnow,
 )
-from eventapp.services import events, mail_jobs, registration_state
-from eventapp.services import registration as reg
+from eventapp.services import events
 from eventapp.services.exceptions import DomainError
+from eventapp.services.mail import mail_jobs
+from eventapp.services.registration import lifecycle as reg
+from eventapp.services.registration import registration_state
 
 from ..factories import create_event, create_organisation
 
@@ -281,13 +283,13 @@ def test_the_state_word_of_each_case():
 
 
 def test_one_person_s_places_in_the_queues_are_those_of_the_organisers_list(session):
-    from eventapp.services import reports, seating
+    from eventapp.services.registration import registration_list, seat_allocation
 
     event = create_event(session, tracks=2, track_capacity=1, capacity=3)
     people = [sign_up(session, event, n, track=n % 2) for n in range(1, 8)]
     reg.cancel_registration(session, people[3], utcnow())
-    queues = seating.queue_positions(session, event)
-    rows = {row.id: row for row in reports.registration_rows(session, event, reports.RegistrationFilters())}
+    queues = seat_allocation.queue_positions(session, event)
+    rows = {row.id: row for row in registration_list.registration_rows(session, event, registration_list.RegistrationFilters())}
     for registration in people:
         details = reg.registration_details(session, registration)
         assert details["event_position"] == queues.of(registration) == rows[registration.id].position

@@ -6,9 +6,9 @@ from dataclasses import asdict
 import pytest
 
 from eventapp.models import AttendanceMode, RegistrationStatus, Sector, utcnow
-from eventapp.services.registration import cancel_registration
-from eventapp.services.spreadsheets import safe_cell, to_csv
-from eventapp.services.reports import (
+from eventapp.services.documents.spreadsheets import safe_cell, to_csv
+from eventapp.services.registration.lifecycle import cancel_registration
+from eventapp.services.registration.registration_list import (
     RegistrationFilters,
     registration_rows,
     registration_summary,

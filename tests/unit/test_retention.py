@@ -5,8 +5,9 @@ from sqlalchemy import String, Text, select
 
 from eventapp.extensions import db
 from eventapp.models import AttendanceMode, EventKind, Sector, utcnow
-from eventapp.services import reports, retention
-from eventapp.services.registration import RegistrationData, register
+from eventapp.services.accounts import retention
+from eventapp.services.registration import registration_list
+from eventapp.services.registration.lifecycle import RegistrationData, register
 
 from ..factories import create_event
 
@@ -42,7 +43,7 @@ def test_anonymise_erases_people_of_old_events_and_keeps_the_counts(session):
         full_name="Anna Bērziņa", email="anna@example.lv", sector=Sector.NGO, attendance_mode=AttendanceMode.IN_PERSON,
         track_ids={event.slots[0].id: event.tracks[0].id}, consent_data=True), utcnow())
     session.flush()
-    before = reports.registration_summary(session, event)
+    before = registration_list.registration_summary(session, event)
     assert NAME in every_text_value(session)
 
     config = {"RETENTION_MONTHS": {}}
@@ -55,7 +56,7 @@ def test_anonymise_erases_people_of_old_events_and_keeps_the_counts(session):
     everything = every_text_value(session)
     for secret in (NAME, EMAIL, PHONE, "Anna Bērziņa", "anna@example.lv", "Vecākais eksperts", "Bez glutēna"):
         assert secret not in everything
-    assert reports.registration_summary(session, event) == before
+    assert registration_list.registration_summary(session, event) == before
     assert retention.anonymise_due(session, config, later) == []  # nothing left to do
     [row] = retention.retention_overview(session, config, later)
     assert (row.waiting, row.anonymised) == (0, 2)

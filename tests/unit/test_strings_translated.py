@@ -18,8 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
-    "eventapp/services/summary_document.py", "eventapp/services/badges.py", "eventapp/services/badge_layout.py",
-    "eventapp/services/coverage_report.py", "eventapp/services/mail.py", "eventapp/services/reports.py",
+    "eventapp/services/documents/summary_pack.py", "eventapp/services/checkin/badges.py",
+    "eventapp/services/checkin/badge_layout.py", "eventapp/services/coverage/coverage_report.py",
+    "eventapp/services/mail/compose.py", "eventapp/services/registration/registration_list.py",
     "eventapp/pdf.py",
 ]
 GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "pgettext"}
@@ -28,12 +29,12 @@ MARKUP = re.compile(r"<[^>]*>|&[a-z]+;")
 
 # (module, the literal text with {} for each value): why it is not something to translate.
 ALLOWED = {
-    ("eventapp/services/summary_document.py", "{}-{}.pdf"): "the kept pack's file name",
-    ("eventapp/services/summary_document.py", "{}-*.pdf"): "a pattern of kept packs' file names",
-    ("eventapp/services/badge_layout.py", "{} {} {} 1 re"): "a PDF drawing operator",
-    ("eventapp/services/mail.py", "email/{}.txt"): "a template's path",
-    ("eventapp/services/mail.py", "email/{}.html"): "a template's path",
-    ("eventapp/services/mail.py", "text/calendar; method={}; charset=UTF-8"): "a MIME type",
+    ("eventapp/services/documents/summary_pack.py", "{}-{}.pdf"): "the kept pack's file name",
+    ("eventapp/services/documents/summary_pack.py", "{}-*.pdf"): "a pattern of kept packs' file names",
+    ("eventapp/services/checkin/badge_layout.py", "{} {} {} 1 re"): "a PDF drawing operator",
+    ("eventapp/services/mail/compose.py", "email/{}.txt"): "a template's path",
+    ("eventapp/services/mail/compose.py", "email/{}.html"): "a template's path",
+    ("eventapp/services/mail/compose.py", "text/calendar; method={}; charset=UTF-8"): "a MIME type",
     ("eventapp/pdf.py", "{}.ttf"): "a font file",
 }
 

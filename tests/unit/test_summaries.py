@@ -7,8 +7,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventapp.models import AuditEntry, Event, Registration, Summary, SummaryFile, SummaryStatus, utcnow
-from eventapp.services import summaries, summary_document, uploads
 from eventapp.services.demo import seed_demo
+from eventapp.services.documents import summaries, summary_pack, uploads
 from eventapp.services.exceptions import DomainError
 
 from .. import summary_files as files
@@ -225,12 +225,12 @@ def test_the_consolidated_document_has_the_texts_and_the_appended_pages(app, ses
     for track in event.tracks:
         summaries.publish(session, organiser, track, utcnow())
     with app.test_request_context():
-        body = summary_document.consolidated_pdf(
+        body = summary_pack.consolidated_pdf(
             event, summaries.published_summaries(session, event), str(tmp_path), lambda f: f"https://example.lv/f/{f.id}"
         )
     reader = PdfReader(io.BytesIO(body))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert summary_document.COUNCIL in " ".join(reader.pages[0].extract_text().split())
+    assert summary_pack.COUNCIL in " ".join(reader.pages[0].extract_text().split())
     assert "Izbraukuma sēde Līvānos" in text
     for phrase in ("Ēdoles ļaudis ņēma vērā šķēršļus.", "Čakli strādāt", "Žūrija sanāks rudenī", "Otrā grupa"):
         assert phrase in text
@@ -252,7 +252,7 @@ def test_a_damaged_pdf_is_listed_instead_of_appended(app, session, world, tmp_pa
                            str(tmp_path), utcnow())
     summaries.publish(session, organiser, track, utcnow())
     with app.test_request_context():
-        body = summary_document.consolidated_pdf(event, summaries.published_summaries(session, event), str(tmp_path),
+        body = summary_pack.consolidated_pdf(event, summaries.published_summaries(session, event), str(tmp_path),
                                                  lambda f: f"https://example.lv/f/{f.id}")
     reader = PdfReader(io.BytesIO(body))
     assert "https://example.lv/f/" in "".join(page.extract_text() for page in reader.pages)

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from eventapp.models import utcnow
-from eventapp.services import summaries, summary_document, uploads
+from eventapp.services.documents import summaries, summary_pack, uploads
 
 from .. import summary_files as files
 from ..factories import create_event, create_user
@@ -56,7 +56,7 @@ def event_with_stored_active_pdfs(session, tmp_path, monkeypatch):
 
 
 def build(session, event, folder) -> bytes:
-    return summary_document.consolidated_pdf(event, summaries.published_summaries(session, event), str(folder),
+    return summary_pack.consolidated_pdf(event, summaries.published_summaries(session, event), str(folder),
                                              lambda f: f"https://example.lv/f/{f.id}")
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from eventapp.models import SummaryFile, utcnow
-from eventapp.services import summaries, uploads
+from eventapp.services.documents import summaries, uploads
 from eventapp.services.exceptions import DomainError
 
 from .. import summary_files as files

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eventapp import create_app
 from eventapp.config import TestConfig
 from eventapp.extensions import db
-from eventapp.models import AuditEntry, Event, OutboxMessage, Organisation, Summary, Track, User, utcnow
+from eventapp.models import AuditEntry, Event, Organisation, OutboxMessage, Summary, Track, User, utcnow
 from eventapp.services.demo import seed_demo
 
 from ..helpers import csrf_token

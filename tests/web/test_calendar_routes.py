@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import Event, EventKind, EventStatus, Registration, Slot, utcnow
-from eventapp.services import events, outbox
-from eventapp.services import registration as registrations
+from eventapp.services import events
+from eventapp.services.mail import outbox
+from eventapp.services.registration import lifecycle as registrations
 
 from ..factories import create_event, create_registration, future
 from ..helpers import csrf_token

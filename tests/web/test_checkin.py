@@ -16,7 +16,7 @@ from eventapp.models import (
     Sector,
     utcnow,
 )
-from eventapp.services import checkin as checkin_service
+from eventapp.services.checkin import check_ins as checkin_service
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..helpers import csrf_token
@@ -384,7 +384,7 @@ def test_only_a_confirmed_registration_has_a_badge(client, make, setup):
     assert response.status_code == 404 and 'data-testid="no-badge"' in response.get_data(as_text=True)
 
     def cancel(s):
-        from eventapp.services.registration import cancel_registration
+        from eventapp.services.registration.lifecycle import cancel_registration
 
         cancel_registration(s, s.get(Registration, setup["anna"]), utcnow())
 
@@ -408,7 +408,7 @@ def test_organisers_print_all_one_track_or_only_the_new_badges(client, login, ma
     assert nothing_new.status_code == 302 and nothing_new.location.endswith("/admin/events/jekabpils")
 
     def anna_cancels(s):  # her seat goes to Jānis, whose badge is then the only new one
-        from eventapp.services.registration import cancel_registration
+        from eventapp.services.registration.lifecycle import cancel_registration
 
         cancel_registration(s, s.get(Registration, setup["anna"]), utcnow())
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import DelegationRequest, DelegationStatus, Event, Organisation, Sector, utcnow
-from eventapp.services import outbox
 from eventapp.services.demo import EXAMPLE_SLUG, seed_demo
+from eventapp.services.mail import outbox
 
 from ..helpers import csrf_token
 
@@ -114,7 +114,7 @@ def test_request_mailed_and_registered_through_turns_the_track_covered(mail_app,
 def test_decline_link_answers_the_request(app, client, login, demo, make):
     def request_for_first_track(s):
         from eventapp.models import Organisation
-        from eventapp.services import delegation
+        from eventapp.services.coverage import delegation
 
         event = s.scalar(select(Event).where(Event.slug == EXAMPLE_SLUG))
         ministry = s.scalar(select(Organisation).where(Organisation.name == "Labklājības ministrija"))

@@ -2,9 +2,15 @@
 from sqlalchemy import select
 
 from eventapp.models import (
-    AttendanceMode, DelegationRequest, DelegationStatus, Registration, RegistrationStatus, Sector, utcnow,
+    AttendanceMode,
+    DelegationRequest,
+    DelegationStatus,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    utcnow,
 )
-from eventapp.services import delegation
+from eventapp.services.coverage import delegation
 
 from ..factories import create_event, create_organisation, create_registration
 from ..helpers import csrf_token
@@ -18,8 +24,8 @@ def test_a_registered_remote_expert_accepting_through_the_link_takes_the_request
         create_registration(s, event, email="ilze@lm.gov.lv", full_name="Ilze Eksperte", sector=Sector.NGO,
                             organisation_name="Kāda biedrība", attendance_mode=AttendanceMode.REMOTE,
                             track_ids={other.slot_id: other.id})
-        request = delegation.send_request(s, None, requested, welfare, "kanceleja@lm.gov.lv", "", utcnow())
-        return request.secret, requested.slot_id, requested.id, welfare.id
+        delegation_request = delegation.send_request(s, None, requested, welfare, "kanceleja@lm.gov.lv", "", utcnow())
+        return delegation_request.secret, requested.slot_id, requested.id, welfare.id
 
     secret, slot_id, track_id, welfare_id = make.run(setup)
     link = f"/delegate/{secret}"
@@ -32,9 +38,9 @@ def test_a_registered_remote_expert_accepting_through_the_link_takes_the_request
 
     def check(s):
         person = s.scalar(select(Registration))
-        request = s.scalar(select(DelegationRequest))
-        return (request.status, person.sector, person.organisation_id, person.attendance_mode, person.status,
-                [(c.track_id, c.status) for c in person.choices], person.delegation_request_id == request.id)
+        delegation_request = s.scalar(select(DelegationRequest))
+        return (delegation_request.status, person.sector, person.organisation_id, person.attendance_mode, person.status,
+                [(c.track_id, c.status) for c in person.choices], person.delegation_request_id == delegation_request.id)
 
     assert make.run(check) == (
         DelegationStatus.ACCEPTED, Sector.STATE_ADMINISTRATION, welfare_id, AttendanceMode.IN_PERSON,
@@ -52,8 +58,8 @@ def test_a_registered_expert_whose_requested_track_is_full_keeps_her_seat_and_is
                             organisation_name="Veselības ministrija", track_ids={requested.slot_id: requested.id})
         create_registration(s, event, email="ilze@lm.gov.lv", sector=Sector.STATE_ADMINISTRATION,
                             organisation_name="Labklājības ministrija", track_ids={other.slot_id: other.id})
-        request = delegation.send_request(s, None, requested, welfare, "kanceleja@lm.gov.lv", "", utcnow())
-        return request.secret, requested.slot_id, requested.id, other.id
+        delegation_request = delegation.send_request(s, None, requested, welfare, "kanceleja@lm.gov.lv", "", utcnow())
+        return delegation_request.secret, requested.slot_id, requested.id, other.id
 
     secret, slot_id, track_id, other_id = make.run(setup)
     link = f"/delegate/{secret}"

@@ -98,7 +98,7 @@ def test_the_user_form_changes_nothing(client, login, make):
     ministry_id = make.organisation(name="Valsts kanceleja", sector=Sector.STATE_ADMINISTRATION)
     for role, organisation_id in (("partner", org_id), ("facilitator", ministry_id), ("organiser", None)):
         email = make.user(role=role, organisation_id=organisation_id)
-        user_id = make.run(lambda s: s.scalar(select(User.id).where(User.email == email)))
+        user_id = make.run(lambda s, email=email: s.scalar(select(User.id).where(User.email == email)))
         assert_unchanged(make, client, f"/admin/users/{user_id}", User, user_id)
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import AuditEntry, OutboxMessage, OutboxStatus, utcnow
-from eventapp.services import outbox
+from eventapp.services.mail import outbox
 
 from ..factories import create_event, create_organisation, create_registration
 from ..helpers import csrf_token

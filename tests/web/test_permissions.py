@@ -13,8 +13,8 @@ from flask import current_app
 from reportlab.pdfgen import canvas
 
 from eventapp.models import CheckIn, CheckInLink, OutboxMessage, OutboxStatus, utcnow
-from eventapp.services import summaries
-from eventapp.services.walk_in import walk_in_ticket
+from eventapp.services.checkin.walk_in import walk_in_ticket
+from eventapp.services.documents import summaries
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..helpers import csrf_token

@@ -6,7 +6,7 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.models import utcnow
-from eventapp.services import outbox
+from eventapp.services.mail import outbox
 
 from ..factories import create_event
 from ..helpers import csrf_token
@@ -193,7 +193,7 @@ def test_unknown_private_link_is_404(client):
 
 def test_partly_seated_person_reads_the_same_state_on_the_private_page_and_in_the_organisers_list(app, client, make, login):
     """Jānis got the freed event seat while his working group stays full: nowhere does it read as confirmed."""
-    from eventapp.services.registration import cancel_registration
+    from eventapp.services.registration.lifecycle import cancel_registration
 
     from ..factories import create_registration
 

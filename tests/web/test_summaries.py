@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from eventapp.extensions import db
 from eventapp.models import Summary, SummaryFile, SummaryStatus, Track, User, utcnow
-from eventapp.services import summaries
+from eventapp.services.documents import summaries
 
 from .. import summary_files as files
 from ..factories import create_event, create_organisation

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventapp.models import Event, User, utcnow
-from eventapp.services import summaries, summary_document
+from eventapp.services.documents import summaries, summary_pack
 
 from .. import summary_files as files
 from ..factories import create_event, create_user
@@ -36,13 +36,13 @@ def published(make, app):
 def builds(monkeypatch):
     """How many times the pack was built."""
     counted = []
-    real = summary_document.consolidated_pdf
+    real = summary_pack.consolidated_pdf
 
     def counting(*args, **kwargs):
         counted.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(summary_document, "consolidated_pdf", counting)
+    monkeypatch.setattr(summary_pack, "consolidated_pdf", counting)
     return counted
 
 
@@ -134,7 +134,7 @@ def test_the_fingerprint_needs_no_pdf_work(app, make, published, builds, monkeyp
         event = s.scalar(select(Event).where(Event.slug == "pakas-pasakums"))
         listed = summaries.published_summaries(s, event)
         with app.test_request_context():
-            return summary_document.pack_fingerprint(event, listed, "lv", lambda f: f"https://example.lv/{f.id}")
+            return summary_pack.pack_fingerprint(event, listed, "lv", lambda f: f"https://example.lv/{f.id}")
 
     before = make.run(fingerprint)
     assert make.run(fingerprint) == before and builds == []

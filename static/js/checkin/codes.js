@@ -1,4 +1,4 @@
-/* Badge codes, read as the server reads them (eventapp/services/checkin.py: parse_code, code_hash).
+/* Badge codes, read as the server reads them (eventapp/services/checkin/check_ins.py: parse_code, code_hash).
  *
  * A badge's QR code carries `EVA1:` and the registration's badge secret. The prefix is read in
  * either case (some USB scanners send capitals); the secret is exact. The device is given the

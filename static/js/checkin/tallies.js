@@ -1,5 +1,5 @@
 /* Who is expected and who has come, counted from the device's list, so that the counts go on
- * offline. The same rules as eventapp/services/arrivals.py (arrival_counts):
+ * offline. The same rules as eventapp/services/checkin/arrivals.py (arrival_counts):
  *
  * Expected: confirmed registrations to attend in person. Arrived: confirmed registrations
  * checked in at the door (a person registered as remote who came anyway counts too). A track

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, TrackChoice
+from ...models import AttendanceMode, Event, Registration, RegistrationStatus, TrackChoice
 
 
 def taken_seats_by_track(session: Session, event: Event) -> dict[int, int]:

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..labels import LabelledEnum
-from ..models import (
+from ...labels import LabelledEnum
+from ...models import (
     CheckIn,
     DelegationRequest,
     DelegationStatus,
@@ -23,7 +23,7 @@ from ..models import (
     Track,
     TrackChoice,
 )
-from . import holds
+from ..registration import seat_holds
 
 
 class Coverage(LabelledEnum):
@@ -106,14 +106,14 @@ def events_coverage(session: Session, events: list[Event], now: datetime) -> dic
         .options(selectinload(DelegationRequest.organisation))
         .order_by(DelegationRequest.sent_at)
     )
-    for request in requests:
-        result[request.track_id].requests.append(request)
+    for delegation_request in requests:
+        result[delegation_request.track_id].requests.append(delegation_request)
     for event in events:
-        released = now >= holds.release_moment(event)
+        released = now >= seat_holds.release_moment(event)
         for track in event.tracks:
             entry = result[track.id]
-            # The people and requests `holds.held_seats` counts: seated in person, and waiting for an answer.
-            entry.held = holds.held_count(entry.minimum, len(entry.in_person), len(entry.open_requests), released)
+            # The people and requests `seat_holds.held_seats` counts: seated in person, and waiting for an answer.
+            entry.held = seat_holds.held_count(entry.minimum, len(entry.in_person), len(entry.open_requests), released)
     return {event.id: [result[track.id] for track in event.tracks] for event in events}
 
 

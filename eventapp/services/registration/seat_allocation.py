@@ -3,7 +3,7 @@
 One rule decides every seat: `fill_seats` walks the waiting lists in order (first come,
 first served: rows are numbered as they are written, under the event's lock) and gives
 each free seat to the first person waiting who may take it (seats held for state
-administration go only to state administration: see `holds`). A newcomer takes a seat
+administration go only to state administration: see `seat_holds`). A newcomer takes a seat
 only where nobody waits for it, so nobody jumps the queue.
 Callers lock the event first (`lock_event`), so that two requests never count the same
 free seat.
@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, TrackChoice
-from . import holds
-from .seats import seats_left, taken_event_seats, taken_seats_by_track
+from ...models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, TrackChoice
+from . import seat_holds
+from .seat_counts import seats_left, taken_event_seats, taken_seats_by_track
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 
@@ -47,7 +47,7 @@ def lock_event(session: Session, event_id: int) -> Event:
 
 def can_take(sector: Sector, free: int | None, held: int) -> bool:
     """State administration may take any free seat; others only one that is not held for it."""
-    seats = holds.open_seats(free, 0 if sector is Sector.STATE_ADMINISTRATION else held)
+    seats = seat_holds.open_seats(free, 0 if sector is Sector.STATE_ADMINISTRATION else held)
     return seats is None or seats > 0
 
 
@@ -104,7 +104,7 @@ def fill_seats(session: Session, event: Event, now: datetime) -> Promotions:
     """Give every free in-person seat of the event to the first person waiting who may take it."""
     session.flush()
     promoted = Promotions()
-    held = holds.held_seats(session, event, now)
+    held = seat_holds.held_seats(session, event, now)
     free = seats_left(event.capacity, taken_event_seats(session, event))
     if free is None or free > 0:
         waiting = session.scalars(
@@ -229,7 +229,7 @@ def door_seat_refusal(
 
     The same walk as `fill_seats`: those ahead in the queues take the free seats first.
     """
-    held = holds.held_seats(session, event, now)
+    held = seat_holds.held_seats(session, event, now)
     all_held = sum(held.values())
     free = seats_left(event.capacity, taken_event_seats(session, event))
     promoted = set()

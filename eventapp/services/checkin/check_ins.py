@@ -1,7 +1,7 @@
 """Checking people in at the door, or at a workshop room: scans, undoing them, and check-in links.
 
 A scan names a person by the code on their badge (`EVA1:` and the registration's
-`badge_secret`: see `services/badges.py`) or, found by name, by their registration's id. The
+`badge_secret`: see `services/checkin/badges.py`) or, found by name, by their registration's id. The
 device makes a `scan_id` for every scan, so a scan sent twice (a retry, a queue sent again
 after the network came back) is one check-in, answered the same way. The time of a check-in
 is the moment the device scanned, not when the server heard of it, held within a day before
@@ -27,9 +27,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from ..formatting import riga_time, to_riga
-from ..languages import in_language
-from ..models import (
+from ...formatting import riga_time, to_riga
+from ...languages import in_language
+from ...models import (
     AttendanceMode,
     CheckIn,
     CheckInLink,
@@ -40,9 +40,10 @@ from ..models import (
     TrackChoice,
     User,
 )
-from . import audit, seating
+from ..accounts import audit
+from ..exceptions import DomainError, NotFound
+from ..registration import seat_allocation
 from .badges import CODE_PREFIX
-from .exceptions import DomainError, NotFound
 
 RESULTS = ("welcome", "already", "other_event", "cancelled", "waitlisted", "invalid")
 # How far back a device's clock is believed: a queue kept offline all day still counts.
@@ -210,8 +211,8 @@ def check_in(
         return ScanResult("cancelled", registration)
     if registration.status is RegistrationStatus.WAITLISTED:
         return ScanResult("waitlisted", registration,
-                          waiting=seating.event_queue_position(session, registration),
-                          no_seat=seating.door_seat_refusal(session, event, registration, now))
+                          waiting=seat_allocation.event_queue_position(session, registration),
+                          no_seat=seat_allocation.door_seat_refusal(session, event, registration, now))
     if found:
         return ScanResult("already", registration, found[0])
 

@@ -15,8 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from ..models import Sector
-from ..pdf import BOLD, FONT
+from ...models import Sector
+from ...pdf import BOLD, FONT
 
 SECTOR_COLOURS = {  # as in static/css/app.css; dark enough for white text on them
     Sector.NGO: HexColor("#2e7d32"),
@@ -126,7 +126,10 @@ def fit(text: str, font: str, width: float, height: float, largest: float, small
     first); and last, at `smallest`, the lines that fit with the last one cut by "…"."""
     if not text:
         return smallest, []
-    fits = lambda lines, size: len(lines) <= max_lines and len(lines) * size * LEADING <= height
+
+    def fits(lines, size) -> bool:
+        return len(lines) <= max_lines and len(lines) * size * LEADING <= height
+
     one_line_floor = max(largest * 0.7, smallest)
     for size in _sizes(largest, one_line_floor):
         if text_width(text, font, size) <= width and size * LEADING <= height:

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..formatting import to_riga
+from ...formatting import to_riga
 
 FORMATS = ("csv", "xlsx")
 MEDIA_TYPES = {

@@ -4,7 +4,7 @@ A badge shows the person's name (large), their organisation, their sector as a c
 that also carries the sector's name (colour is never the only sign), their tracks, the event
 and its date, and a QR code. The code is `EVA1:` followed by the registration's random
 `badge_secret`: never an id, so badges cannot be guessed or made up; the prefix lets the
-scanner tell our codes from any other QR code (`parse_code` in `services/checkin.py`).
+scanner tell our codes from any other QR code (`parse_code` in `services/checkin/check_ins.py`).
 How a badge is drawn is in `badge_layout.py`.
 """
 import io
@@ -17,10 +17,10 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..formatting import riga_date, riga_time
-from ..languages import in_language, normalise_language
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
-from ..pdf import register_fonts
+from ...formatting import riga_date, riga_time
+from ...languages import in_language, normalise_language
+from ...models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, TrackChoice
+from ...pdf import register_fonts
 from .badge_layout import (
     A4,
     A6,

@@ -21,7 +21,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import (
+from ...models import (
     AttendanceMode,
     CheckIn,
     Event,
@@ -31,10 +31,11 @@ from ..models import (
     RegistrationStatus,
     Sector,
 )
-from . import audit, mail, seating
-from .checkin import NO_SEAT, Scanner, ScanResult, check_in
-from .exceptions import DomainError
-from .registration import (
+from ..accounts import audit
+from ..exceptions import DomainError
+from ..mail import compose
+from ..registration import seat_allocation
+from ..registration.lifecycle import (
     RegistrationData,
     is_fully_seated,
     new_registration,
@@ -42,6 +43,7 @@ from .registration import (
     notify_promotions,
     registration_details,
 )
+from .check_ins import NO_SEAT, Scanner, ScanResult, check_in
 
 PLACEHOLDER_DOMAIN = "@invalid"
 TICKET_MAX_AGE = 24 * 3600  # the device that registered the walk-in may print the badge later that day
@@ -104,7 +106,7 @@ def has_real_email(registration: Registration) -> bool:
 
 def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: Scanner, now: datetime) -> Registration:
     """Register and check in someone at the door; returns the new registration."""
-    event = seating.lock_event(session, event.id)
+    event = seat_allocation.lock_event(session, event.id)
     if event.status is EventStatus.CANCELLED:
         raise DomainError(_l("The event has been cancelled."))
     full_name = " ".join(data.full_name.split())
@@ -140,7 +142,7 @@ def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: 
         attendance_mode=AttendanceMode.IN_PERSON, track_ids=data.track_ids, consent_data=True,
         organisation_name=organisation_name, language=data.language,
     ), now, organisation_id=organisation.id if organisation else None)
-    seating.admit(registration)
+    seat_allocation.admit(registration)
     session.add(registration)
     session.add(CheckIn(
         registration=registration, scan_id=f"walk-in-{uuid4().hex}", scanned_at=now, recorded_at=now,
@@ -148,7 +150,7 @@ def register_walk_in(session: Session, event: Event, data: WalkInData, scanner: 
     ))
     session.flush()
     if has_real_email(registration):
-        mail.queue_registration_mail(session, "confirmation", registration, registration_details(session, registration))
+        compose.queue_registration_mail(session, "confirmation", registration, registration_details(session, registration))
     audit.record(session, scanner.user, "registration.walk_in", registration, event,
                  link_id=scanner.link.id if scanner.link else None)
     return registration
@@ -163,15 +165,15 @@ def seat_at_door(
     Under the event's lock: the seats are given by `fill_seats` (whoever is ahead first, the seats
     held for state administration kept), with the usual mail to everyone it seats. NoSeat says why not.
     """
-    event = seating.lock_event(session, event.id)
+    event = seat_allocation.lock_event(session, event.id)
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id or registration.anonymised_at is not None:
         raise DomainError(_l("Not a valid code."))
     if registration.status is RegistrationStatus.WAITLISTED:
-        reason = seating.door_seat_refusal(session, event, registration, now)
+        reason = seat_allocation.door_seat_refusal(session, event, registration, now)
         if reason is not None:
             raise NoSeat(reason)
-        notify_promotions(session, seating.fill_seats(session, event, now))
+        notify_promotions(session, seat_allocation.fill_seats(session, event, now))
         if registration.status is not CONFIRMED or not is_fully_seated(registration):
             raise NoSeat("event_full")  # never: the refusal above walks the same rule
         audit.record(session, scanner.user, "registration.seat_at_door", registration, event,

@@ -32,12 +32,20 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
-from ..formatting import riga_date, time_range
-from ..models import Event, Summary, SummaryFile
-from ..pdf import register_fonts
+from ...formatting import riga_date, time_range
+from ...models import Event, Summary, SummaryFile
+from ...pdf import register_fonts
 from . import pdf_safety, uploads
 from .summaries import TEXT_FIELDS, current_files
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..formatting import to_riga
-from ..models import DelegationRequest, DelegationStatus, Event, EventStatus, SentReminder, User, UserRole
-from ..urls import public_url
-from . import coverage, delegation, mail
+from ...formatting import to_riga
+from ...models import DelegationRequest, DelegationStatus, Event, EventStatus, SentReminder, User, UserRole
+from ...urls import public_url
+from ..mail import compose
+from . import delegation, track_coverage
 
 SUMMARY_AHEAD = timedelta(days=14)
 REQUEST_REMINDERS = ((timedelta(days=2), "2d"), (timedelta(days=7), "7d"))  # the nearest first
@@ -43,8 +44,8 @@ def send_reminders(session: Session, now: datetime) -> ReminderReport:
     )
     needing = []
     for event in soon:
-        tracks = [e for e in coverage.event_coverage(session, event, now)
-                  if e.state in (coverage.Coverage.UNCOVERED, coverage.Coverage.AT_RISK)]
+        tracks = [e for e in track_coverage.event_coverage(session, event, now)
+                  if e.state in (track_coverage.Coverage.UNCOVERED, track_coverage.Coverage.AT_RISK)]
         if tracks:
             needing.append((event, tracks, public_url("admin.coverage_board", slug=event.slug)))
     if needing:
@@ -54,16 +55,16 @@ def send_reminders(session: Session, now: datetime) -> ReminderReport:
         )
         for user in organisers:
             if _first_time(session, "coverage_summary", f"{user.id}:{day}"):
-                mail.queue_mail(session, "coverage_summary", user.email, "lv", {"events": needing, "user": user})
+                compose.queue_mail(session, "coverage_summary", user.email, "lv", {"events": needing, "user": user})
                 report.summaries += 1
 
     open_requests = session.scalars(
         select(DelegationRequest).where(DelegationRequest.status == DelegationStatus.SENT, DelegationRequest.deadline_at > now)
     )
-    for request in open_requests:
-        left = request.track.event.starts_at - now
+    for delegation_request in open_requests:
+        left = delegation_request.track.event.starts_at - now
         due = next((label for limit, label in REQUEST_REMINDERS if left <= limit), None)
-        if due and _first_time(session, "delegation_reminder", f"{request.id}:{due}"):
-            delegation.queue_request_mail(session, request, "delegation_reminder")
+        if due and _first_time(session, "delegation_reminder", f"{delegation_request.id}:{due}"):
+            delegation.queue_request_mail(session, delegation_request, "delegation_reminder")
             report.institutions += 1
     return report

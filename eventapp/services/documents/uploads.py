@@ -31,8 +31,8 @@ from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from werkzeug.utils import secure_filename
 
+from ..exceptions import DomainError
 from . import pdf_safety
-from .exceptions import DomainError
 
 log = logging.getLogger(__name__)
 

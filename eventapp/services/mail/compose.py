@@ -5,10 +5,10 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from ..languages import in_language, normalise_language
-from ..models import OutboxAttachment, OutboxMessage, Registration
-from ..urls import public_url
-from . import calendar
+from ...languages import in_language, normalise_language
+from ...models import OutboxAttachment, OutboxMessage, Registration
+from ...urls import public_url
+from ..documents import calendar
 
 SUBJECTS = {
     "confirmation": _l("Registration confirmed: %(event)s"),

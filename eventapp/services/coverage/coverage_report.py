@@ -10,12 +10,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..formatting import riga_date
-from ..languages import in_language
-from ..models import Event
-from ..pdf import COUNCIL, column_widths, register_fonts
-from . import spreadsheets
-from .coverage import ActualCoverage, TrackCoverage
+from ...formatting import riga_date
+from ...languages import in_language
+from ...models import Event
+from ...pdf import COUNCIL, column_widths, register_fonts
+from ..documents import spreadsheets
+from .track_coverage import ActualCoverage, TrackCoverage
 
 CELL_PADDING = 6  # reportlab's own left and right padding of a table cell, in points
 

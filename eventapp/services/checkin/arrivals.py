@@ -10,8 +10,17 @@ from datetime import datetime
 from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import AttendanceMode, CheckIn, Event, Registration, RegistrationStatus, Sector, Track, TrackChoice
-from .checkin import code_hash, first_scan
+from ...models import (
+    AttendanceMode,
+    CheckIn,
+    Event,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    Track,
+    TrackChoice,
+)
+from .check_ins import code_hash, first_scan
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 DOOR = "door"  # the key of a check-in at the door in a person's `checkins`; tracks use their id

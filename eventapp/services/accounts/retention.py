@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import DelegationRequest, Event, EventKind, OutboxMessage, Registration, Slot, Track
+from ...models import DelegationRequest, Event, EventKind, OutboxMessage, Registration, Slot, Track
+from ..registration.lifecycle import anonymise
 from . import audit
-from .registration import anonymise
 
 DEFAULT_RETENTION_MONTHS = 12
 
@@ -80,9 +80,9 @@ def anonymise_due(session: Session, config: dict, now: datetime) -> list[tuple[E
         for registration in registrations:
             anonymise(registration, now)
         track_ids = select(Track.id).join(Slot).where(Slot.event_id == row.event.id)
-        for request in session.scalars(select(DelegationRequest).where(DelegationRequest.track_id.in_(track_ids))):
-            request.contact_email = ""
-            request.message = ""
+        for delegation_request in session.scalars(select(DelegationRequest).where(DelegationRequest.track_id.in_(track_ids))):
+            delegation_request.contact_email = ""
+            delegation_request.message = ""
         audit.record(session, None, "event.anonymise", row.event, row.event, registrations=len(ids))
         done.append((row.event, len(ids)))
     session.flush()

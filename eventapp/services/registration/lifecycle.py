@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..languages import normalise_language
-from ..models import (
+from ...languages import normalise_language
+from ...models import (
     AttendanceMode,
     DelegationRequest,
     DelegationStatus,
@@ -22,8 +22,10 @@ from ..models import (
     TrackChoice,
     utcnow,
 )
-from . import audit, holds, mail, registration_state, seating, seats
-from .exceptions import DomainError
+from ..accounts import audit
+from ..exceptions import DomainError
+from ..mail import compose
+from . import registration_state, seat_allocation, seat_counts, seat_holds
 
 CONSENT_WORDING_VERSION = "2025-1"
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -112,7 +114,7 @@ def _lookups(session: Session, event: Event, email: str, organisation_name: str,
             select(Registration.id).where(Registration.event_id == event.id, Registration.email == email).scalar_subquery(),
             select(Organisation.id).where(in_directory).scalar_subquery(),
             select(Organisation.sector).where(in_directory).scalar_subquery(),
-            *seats.taken_seats_columns(event, track_ids),
+            *seat_counts.taken_seats_columns(event, track_ids),
         )
     ).one()
     return _Lookups(row[0], row[1], row[2], row[3], dict(zip(track_ids, row[4:])))
@@ -126,7 +128,7 @@ def register(
     With `delegation`, the person is the expert an institution delegates through a request:
     state administration, of that institution, in the request's track.
     """
-    event = seating.lock_event(session, event_id)
+    event = seat_allocation.lock_event(session, event_id)
     reason = registration_closed_reason(event, now)
     if reason:
         raise DomainError(reason)
@@ -145,7 +147,7 @@ def register(
     if found.existing_id is not None:
         existing = session.get(Registration, found.existing_id)
         if existing.status is not CANCELLED:
-            mail.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
+            compose.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
             return RegistrationResult(existing, created=False)
         # Registering again after cancelling: a new place at the end of the queues.
         session.delete(existing)
@@ -158,8 +160,8 @@ def register(
     registration = new_registration(event, data, now, organisation_id=found.organisation_id)
     held = {}
     if registration.sector is not Sector.STATE_ADMINISTRATION and data.attendance_mode is AttendanceMode.IN_PERSON:
-        held = holds.held_seats(session, event, now)
-    seating.seat_newcomer(event, registration, found.taken_event, found.taken_tracks, held)
+        held = seat_holds.held_seats(session, event, now)
+    seat_allocation.seat_newcomer(event, registration, found.taken_event, found.taken_tracks, held)
     session.add(registration)
     if delegation is not None:
         registration.delegation_request_id = delegation.id
@@ -169,7 +171,7 @@ def register(
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
     session.flush()  # the id: the invite's UID and the place in the queues are made from it
     # No audit entry: the registration itself records when it was made and by whom.
-    mail.queue_registration_mail(session, kind, registration, registration_details(session, registration))
+    compose.queue_registration_mail(session, kind, registration, registration_details(session, registration))
     return RegistrationResult(registration, created=True)
 
 
@@ -178,7 +180,7 @@ def new_registration(
 ) -> Registration:
     """The rows of a new registration, made at `now`: the person, and a choice in each time block
     `data` chooses a track in (in the queues from `now`). Not seated and not in the session yet:
-    the caller seats it (`seating`), then adds it.
+    the caller seats it (`seat_allocation`), then adds it.
 
     `organisation_id`: the directory's organisation the person represents, when it has one of
     that name (`data.sector` is then its sector); otherwise the name is kept as typed.
@@ -216,16 +218,16 @@ def is_fully_seated(registration: Registration) -> bool:
 
 
 def registration_details(
-    session: Session, registration: Registration, queues: seating.QueuePositions | None = None
+    session: Session, registration: Registration, queues: seat_allocation.QueuePositions | None = None
 ) -> dict:
     """What the pages and mails show: the event queue position, each track with its own, and the
     person's state in one word.
 
-    For many people of one event, pass the event's `queues` (`seating.queue_positions`, read once)
+    For many people of one event, pass the event's `queues` (`seat_allocation.queue_positions`, read once)
     so that nothing is queried per person.
     """
     if queues is None:
-        queues = seating.queue_positions_of(session, registration)
+        queues = seat_allocation.queue_positions_of(session, registration)
     event_position = queues.of(registration)
     choices = [(choice, queues.of_choice(choice)) for choice in registration.choices]
     positions = {choice.id: position for choice, position in choices if position is not None}
@@ -236,25 +238,25 @@ def registration_details(
     }
 
 
-def notify_promotions(session: Session, promotions: seating.Promotions, exclude: Registration | None = None) -> None:
+def notify_promotions(session: Session, promotions: seat_allocation.Promotions, exclude: Registration | None = None) -> None:
     for registration in promotions.people:
         if registration is exclude:
             continue
         registration.sequence += 1
-        mail.queue_registration_mail(session, "promoted", registration, registration_details(session, registration))
+        compose.queue_registration_mail(session, "promoted", registration, registration_details(session, registration))
         audit.record(session, None, "registration.promote", registration, registration.event)
 
 
 def refill_event(session: Session, event: Event, now: datetime | None = None) -> None:
     """After seats were added or released (a larger capacity, held seats let go), seat the
     waiting people and tell them."""
-    event = seating.lock_event(session, event.id)
-    notify_promotions(session, seating.fill_seats(session, event, now or utcnow()))
+    event = seat_allocation.lock_event(session, event.id)
+    notify_promotions(session, seat_allocation.fill_seats(session, event, now or utcnow()))
 
 
 def cancel_registration(session: Session, registration: Registration, now: datetime, actor=None, notify: bool = True) -> None:
     """Cancel, free the seats, and promote the next people waiting."""
-    event = seating.lock_event(session, registration.event.id)
+    event = seat_allocation.lock_event(session, registration.event.id)
     session.refresh(registration)
     if registration.status is CANCELLED:
         return
@@ -263,9 +265,9 @@ def cancel_registration(session: Session, registration: Registration, now: datet
     registration.sequence += 1
     for choice in registration.choices:
         choice.status = CANCELLED
-    notify_promotions(session, seating.fill_seats(session, event, now))
+    notify_promotions(session, seat_allocation.fill_seats(session, event, now))
     if notify:
-        mail.queue_registration_mail(session, "cancelled", registration, registration_details(session, registration))
+        compose.queue_registration_mail(session, "cancelled", registration, registration_details(session, registration))
     audit.record(session, actor, "registration.cancel", registration, event)
 
 
@@ -277,7 +279,7 @@ def change_registration(
     Returns the names of what changed (for the mail). Refuses, changing nothing, when a
     chosen in-person seat is not free.
     """
-    event = seating.lock_event(session, registration.event.id)
+    event = seat_allocation.lock_event(session, registration.event.id)
     session.refresh(registration)
     if registration.status is CANCELLED:
         raise DomainError(_l("This registration has been cancelled."))
@@ -294,19 +296,19 @@ def change_registration(
     if not moved_slots and mode is registration.attendance_mode:
         return []
 
-    taken = seating.taken_seats_by_track(session, event)
+    taken = seat_allocation.taken_seats_by_track(session, event)
     if mode is AttendanceMode.IN_PERSON and registration.status is CONFIRMED:
         # A seat the person does not hold yet must be one they may take: seats held for state
         # administration are not, unless they are state administration themselves.
-        held = holds.held_seats(session, event, now)
-        event_free = seating.seats_left(event.capacity, seating.taken_event_seats(session, event))
-        if to_in_person and not seating.can_take(registration.sector, event_free, sum(held.values())):
+        held = seat_holds.held_seats(session, event, now)
+        event_free = seat_allocation.seats_left(event.capacity, seat_allocation.taken_event_seats(session, event))
+        if to_in_person and not seat_allocation.can_take(registration.sector, event_free, sum(held.values())):
             raise DomainError(_l("There is no free in-person seat at the event; your registration stays remote."), "attendance_mode")
         for slot_id in track_ids:
             keeps_seat = not to_in_person and slot_id not in moved_slots and current[slot_id].status is CONFIRMED
             track = next(t for t in event.tracks if t.id == track_ids[slot_id])
-            free = seating.seats_left(track.capacity, taken[track.id])
-            if not keeps_seat and not seating.can_take(registration.sector, free, held.get(track.id, 0)):
+            free = seat_allocation.seats_left(track.capacity, taken[track.id])
+            if not keeps_seat and not seat_allocation.can_take(registration.sector, free, held.get(track.id, 0)):
                 raise DomainError(
                     _l("“%(track)s” is full; you keep your current place.", track=track.local("title", registration.language)),
                     f"slot_{slot_id}",
@@ -335,8 +337,8 @@ def change_registration(
     registration.sequence += 1
     registration.updated_at = now
     session.flush()
-    notify_promotions(session, seating.fill_seats(session, event, now), exclude=registration)
-    mail.queue_registration_mail(session, "changed", registration, registration_details(session, registration) | {"changed": set(changed)})
+    notify_promotions(session, seat_allocation.fill_seats(session, event, now), exclude=registration)
+    compose.queue_registration_mail(session, "changed", registration, registration_details(session, registration) | {"changed": set(changed)})
     audit.record(session, actor, "registration.change", registration, event, fields=sorted(set(changed)))
     return sorted(set(changed))
 

@@ -16,9 +16,9 @@ from icalendar import Event as CalendarEvent
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..formatting import riga_date, to_riga
-from ..languages import in_language
-from ..models import (
+from ...formatting import riga_date, to_riga
+from ...languages import in_language
+from ...models import (
     AttendanceMode,
     AuditEntry,
     Event,
@@ -30,7 +30,7 @@ from ..models import (
     TrackChoice,
     utcnow,
 )
-from ..urls import public_url
+from ...urls import public_url
 
 PRODID = "-//Memoranda padome//eventapp//LV"
 TZID = "Europe/Riga"

@@ -11,16 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import (
-    DelegationRequest,
-    DelegationStatus,
-    Event,
-    Registration,
-    Sector,
-    Slot,
-    Track,
-)
-from .seats import seats_left, taken_event_seats, taken_seats_by_track, track_seats_query
+from ...models import DelegationRequest, DelegationStatus, Event, Registration, Sector, Slot, Track
+from .seat_counts import seats_left, taken_event_seats, taken_seats_by_track, track_seats_query
 
 RELEASE_BEFORE_EVENT = timedelta(days=3)
 
@@ -96,7 +88,7 @@ def _tighter(first: int | None, second: int | None) -> int | None:
 
 
 def track_seats(session: Session, event: Event, now: datetime) -> dict[int, TrackSeats]:
-    """{track id: its seats}, as `seating` decides them: a seat needs room both in the track and at
+    """{track id: its seats}, as `seat_allocation` decides them: a seat needs room both in the track and at
     the event, and seats held (per track, and so at the event) go only to state administration."""
     held = held_seats(session, event, now)
     taken = taken_seats_by_track(session, event)

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Event, User
+from ...models import AuditEntry, Event, User
 
 
 def record(

@@ -11,7 +11,7 @@ version can be withdrawn (a flipchart photo showing faces): the newest version n
 is the current one, and only the current version of a published summary's document is public
 (`published_files`).
 
-Every change takes the event's lock first (`seating.lock_event`), so that two people
+Every change takes the event's lock first (`seat_allocation.lock_event`), so that two people
 uploading at the same moment to a track without a summary make one summary, and versions
 are numbered one after another.
 """
@@ -22,11 +22,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..models import Event, Slot, Summary, SummaryDocument, SummaryFile, SummaryStatus, Track, User
-from ..permissions import can
-from . import audit, seating, uploads
-from .exceptions import DomainError
-
+from ...models import Event, Slot, Summary, SummaryDocument, SummaryFile, SummaryStatus, Track, User
+from ...permissions import can
+from ..accounts import audit
+from ..exceptions import DomainError
+from ..registration import seat_allocation
+from . import uploads
 
 
 @dataclass
@@ -65,7 +66,7 @@ def summary_for(session: Session, track: Track, lock: bool = False) -> Summary |
 
 def _locked_summary(session: Session, track: Track) -> Summary | None:
     """The track's summary, its documents and versions read fresh under the event's lock."""
-    seating.lock_event(session, track.slot.event_id)
+    seat_allocation.lock_event(session, track.slot.event_id)
     return session.scalar(
         select(Summary).where(Summary.track_id == track.id)
         .options(selectinload(Summary.documents).selectinload(SummaryDocument.versions))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..labels import LabelledEnum
-from ..models import AttendanceMode, Registration, RegistrationStatus, Track
+from ...labels import LabelledEnum
+from ...models import AttendanceMode, Registration, RegistrationStatus, Track
 
 
 class State(LabelledEnum):

@@ -9,10 +9,20 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..languages import in_language
-from ..models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, Track, TrackChoice
-from . import registration_state, seating, spreadsheets
-from .seats import seats_left, taken_seats_by_track
+from ...languages import in_language
+from ...models import (
+    AttendanceMode,
+    Event,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    Slot,
+    Track,
+    TrackChoice,
+)
+from ..documents import spreadsheets
+from . import registration_state, seat_allocation
+from .seat_counts import seats_left, taken_seats_by_track
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
@@ -117,7 +127,7 @@ def registration_rows(session: Session, event: Event, filters: RegistrationFilte
     if filters.track_id is not None:
         query = query.where(Registration.choices.any(TrackChoice.track_id == filters.track_id))
     registrations = session.scalars(query).all()
-    queues = seating.queue_positions(session, event)
+    queues = seat_allocation.queue_positions(session, event)
     event_queue, track_queue = queues.event, queues.tracks
     tracks = {track.id: track for track in event.tracks}
     return [

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Event, EventStatus, MailJob, Registration, RegistrationStatus, TrackChoice
-from . import mail, registration, seating
+from ...models import Event, EventStatus, MailJob, Registration, RegistrationStatus, TrackChoice
+from ..registration import lifecycle, seat_allocation
+from . import compose
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +111,10 @@ def expand(session: Session, job: MailJob, now: datetime) -> int:
         extra = {"changed": set(job.payload["changed"]), "previous": _previous(job.payload["previous"]),
                  "opening": CHANGED_BY_ORGANISERS}
     people = [] if kind == "changed" and event.status is EventStatus.CANCELLED else _still_registered(session, job)
-    queues = seating.queue_positions(session, event)
+    queues = seat_allocation.queue_positions(session, event)
     for person in people:
-        details = registration.registration_details(session, person, queues) | extra
-        message = mail.queue_registration_mail(session, kind, person, details)
+        details = lifecycle.registration_details(session, person, queues) | extra
+        message = compose.queue_registration_mail(session, kind, person, details)
         message.next_attempt_at = now  # due in the sender's round that wrote it
     job.done_at = now
     return len(people)

@@ -6,13 +6,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import (
-    AttendanceMode, DelegationRequest, DelegationStatus, Event, EventStatus, Organisation, Registration, RegistrationStatus,
-    Sector, Track, User,
+from ...models import (
+    AttendanceMode,
+    DelegationRequest,
+    DelegationStatus,
+    Event,
+    EventStatus,
+    Organisation,
+    Registration,
+    RegistrationStatus,
+    Sector,
+    Track,
+    User,
 )
-from ..urls import public_url
-from . import audit, mail, registration, seating, words
-from .exceptions import DomainError
+from ...urls import public_url
+from ..accounts import audit
+from ..exceptions import DomainError
+from ..mail import compose
+from ..registration import lifecycle, seat_allocation
+from . import words
 
 ANSWER_BEFORE_EVENT = timedelta(days=1)
 
@@ -75,27 +87,27 @@ def send_request(
     deadline = deadline or default_deadline(track)
     if deadline <= now:
         raise DomainError(_l("The deadline for an answer has already passed."), "deadline")
-    request = DelegationRequest(
-        track=track, organisation=organisation, contact_email=registration.normalise_email(contact_email),
-        message=message.strip(), secret=registration.new_secret(), status=DelegationStatus.SENT,
+    delegation_request = DelegationRequest(
+        track=track, organisation=organisation, contact_email=lifecycle.normalise_email(contact_email),
+        message=message.strip(), secret=lifecycle.new_secret(), status=DelegationStatus.SENT,
         deadline_at=deadline, sent_at=now, created_by_id=actor.id if actor else None,
     )
-    session.add(request)
+    session.add(delegation_request)
     session.flush()
-    queue_request_mail(session, request, "delegation_request")
-    audit.record(session, actor, "delegation.send", request, track.event, organisation_id=organisation.id, track_id=track.id)
-    return request
+    queue_request_mail(session, delegation_request, "delegation_request")
+    audit.record(session, actor, "delegation.send", delegation_request, track.event, organisation_id=organisation.id, track_id=track.id)
+    return delegation_request
 
 
-def queue_request_mail(session: Session, request: DelegationRequest, kind: str) -> None:
+def queue_request_mail(session: Session, delegation_request: DelegationRequest, kind: str) -> None:
     """The request, or a reminder of it, in Latvian, with the links to accept and to decline."""
-    track = request.track
-    message = mail.queue_mail(
-        session, kind, request.contact_email, "lv",
+    track = delegation_request.track
+    message = compose.queue_mail(
+        session, kind, delegation_request.contact_email, "lv",
         {
-            "event": track.event, "track": track, "request": request,
-            "accept_url": public_url("registration.delegate", token=request.secret),
-            "decline_url": public_url("registration.decline_delegation", token=request.secret),
+            "event": track.event, "track": track, "delegation_request": delegation_request,
+            "accept_url": public_url("registration.delegate", token=delegation_request.secret),
+            "decline_url": public_url("registration.decline_delegation", token=delegation_request.secret),
             "event_url": public_url("public.event", slug=track.event.slug),
             "kind_reminder": kind == "delegation_reminder",
         },
@@ -108,72 +120,72 @@ def find_request(session: Session, token: str) -> DelegationRequest | None:
     return session.scalar(select(DelegationRequest).where(DelegationRequest.secret == token))
 
 
-def is_open(request: DelegationRequest, now: datetime) -> bool:
-    return request.status is DelegationStatus.SENT and request.deadline_at > now
+def is_open(delegation_request: DelegationRequest, now: datetime) -> bool:
+    return delegation_request.status is DelegationStatus.SENT and delegation_request.deadline_at > now
 
 
 def accept_request(
-    session: Session, request: DelegationRequest, data: registration.RegistrationData, now: datetime
-) -> registration.RegistrationResult:
+    session: Session, delegation_request: DelegationRequest, data: lifecycle.RegistrationData, now: datetime
+) -> lifecycle.RegistrationResult:
     """The institution's answer through the request's link: its expert, in the request's track.
 
     Someone already registered with that address becomes the expert: their registration moves
     into the track, as state administration of the institution, in the mode they choose, and
     their seats follow the usual rules. Anyone else is registered as the expert.
     """
-    event = seating.lock_event(session, request.track.event.id)
-    session.refresh(request)
-    reason = registration.registration_closed_reason(event, now)
+    event = seat_allocation.lock_event(session, delegation_request.track.event.id)
+    session.refresh(delegation_request)
+    reason = lifecycle.registration_closed_reason(event, now)
     if reason:
         raise DomainError(reason)
-    if not is_open(request, now):
+    if not is_open(delegation_request, now):
         raise DomainError(_l("This request is no longer open; please contact the secretariat."))
     existing = session.scalar(
         select(Registration).where(
             Registration.event_id == event.id,
-            Registration.email == registration.normalise_email(data.email),
+            Registration.email == lifecycle.normalise_email(data.email),
             Registration.status != RegistrationStatus.CANCELLED,
         )
     )
     if existing is None:
-        return registration.register(session, event.id, data, now, delegation=request)
-    _make_expert(session, existing, request, data.attendance_mode, now)
-    return registration.RegistrationResult(existing, created=False)
+        return lifecycle.register(session, event.id, data, now, delegation=delegation_request)
+    _make_expert(session, existing, delegation_request, data.attendance_mode, now)
+    return lifecycle.RegistrationResult(existing, created=False)
 
 
 def _make_expert(
-    session: Session, person: Registration, request: DelegationRequest, mode: AttendanceMode, now: datetime
+    session: Session, person: Registration, delegation_request: DelegationRequest, mode: AttendanceMode, now: datetime
 ) -> None:
     person.sector = Sector.STATE_ADMINISTRATION
-    person.organisation = request.organisation
+    person.organisation = delegation_request.organisation
     person.organisation_name = ""
-    person.delegation_request_id = request.id
-    _mark_accepted(session, request, now)
+    person.delegation_request_id = delegation_request.id
+    _mark_accepted(session, delegation_request, now)
     session.flush()
-    track = request.track
+    track = delegation_request.track
     track_ids = {choice.slot_id: choice.track_id for choice in person.choices} | {track.slot_id: track.id}
-    if not registration.change_registration(session, person, mode, track_ids, now):
+    if not lifecycle.change_registration(session, person, mode, track_ids, now):
         # Already in the track in that mode: only whom the person represents changed, which may
         # release a seat held for state administration.
-        registration.refill_event(session, track.event, now)
-        details = registration.registration_details(session, person) | {"changed": {"delegation"}}
-        mail.queue_registration_mail(session, "changed", person, details)
+        lifecycle.refill_event(session, track.event, now)
+        details = lifecycle.registration_details(session, person) | {"changed": {"delegation"}}
+        compose.queue_registration_mail(session, "changed", person, details)
 
 
-def _mark_accepted(session: Session, request: DelegationRequest, now: datetime) -> None:
-    request.status = DelegationStatus.ACCEPTED
-    request.responded_at = now
-    audit.record(session, None, "delegation.accept", request, request.track.event)
+def _mark_accepted(session: Session, delegation_request: DelegationRequest, now: datetime) -> None:
+    delegation_request.status = DelegationStatus.ACCEPTED
+    delegation_request.responded_at = now
+    audit.record(session, None, "delegation.accept", delegation_request, delegation_request.track.event)
 
 
-def decline_request(session: Session, request: DelegationRequest, now: datetime) -> None:
+def decline_request(session: Session, delegation_request: DelegationRequest, now: datetime) -> None:
     """The institution cannot delegate anyone: the seat held for it may go to others."""
-    if request.status is not DelegationStatus.SENT:
+    if delegation_request.status is not DelegationStatus.SENT:
         return
-    request.status = DelegationStatus.DECLINED
-    request.responded_at = now
-    audit.record(session, None, "delegation.decline", request, request.track.event)
-    registration.refill_event(session, request.track.event, now)
+    delegation_request.status = DelegationStatus.DECLINED
+    delegation_request.responded_at = now
+    audit.record(session, None, "delegation.decline", delegation_request, delegation_request.track.event)
+    lifecycle.refill_event(session, delegation_request.track.event, now)
 
 
 def expire_requests(session: Session, now: datetime) -> list[DelegationRequest]:
@@ -185,7 +197,7 @@ def expire_requests(session: Session, now: datetime) -> list[DelegationRequest]:
             )
         )
     )
-    for request in expired:
-        request.status = DelegationStatus.EXPIRED
-        audit.record(session, None, "delegation.expire", request, request.track.event)
+    for delegation_request in expired:
+        delegation_request.status = DelegationStatus.EXPIRED
+        audit.record(session, None, "delegation.expire", delegation_request, delegation_request.track.event)
     return expired

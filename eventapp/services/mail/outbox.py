@@ -26,8 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..models import Event, OutboxMessage, OutboxStatus
-from . import badges, mail, mail_jobs
+from ...models import Event, OutboxMessage, OutboxStatus
+from ..checkin import badges
+from . import compose, mail_jobs
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def made_when_sent(attachment, row: OutboxMessage) -> bytes:
     """An attachment queued empty is made now: the badge (its PDF takes longer to draw than the
     rest of registering, so it is not drawn while the event is locked). None for a person since erased."""
     registration = row.registration
-    if attachment.filename != mail.BADGE_FILENAME or registration is None or registration.anonymised_at:
+    if attachment.filename != compose.BADGE_FILENAME or registration is None or registration.anonymised_at:
         return b""
     return badges.badges_pdf([registration], "a6")
 

@@ -7,12 +7,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Organisation, User, UserRole
-from ..models.user import password_matches
-from ..permissions import may_manage_user
-from ..urls import public_url
-from . import audit, mail
-from .exceptions import DomainError
+from ...models import Organisation, User, UserRole
+from ...models.user import password_matches
+from ...permissions import may_manage_user
+from ...urls import public_url
+from ..exceptions import DomainError
+from ..mail import compose
+from . import audit
 
 INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds
 RESET_MAX_AGE = 2 * 3600
@@ -47,9 +48,9 @@ def user_from_token(session: Session, token: str, max_age: int) -> User:
     try:
         data = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
-        raise DomainError(_l("This link has expired; ask for a new one."))
+        raise DomainError(_l("This link has expired; ask for a new one.")) from None
     except BadSignature:
-        raise DomainError(_l("This link is not valid."))
+        raise DomainError(_l("This link is not valid.")) from None
     user = session.get(User, data.get("user")) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("state") != _state(user):
         raise DomainError(_l("This link has already been used or is no longer valid."))
@@ -76,7 +77,7 @@ def invite_user(
 
 def _queue_link(session: Session, kind: str, user: User, actor: User | None = None) -> None:
     link = public_url("auth.set_password", token=password_token(user))
-    mail.queue_mail(session, kind, user.email, "lv", {"user": user, "link": link, "actor": actor})
+    compose.queue_mail(session, kind, user.email, "lv", {"user": user, "link": link, "actor": actor})
 
 
 def request_password_reset(session: Session, email: str) -> None:

@@ -1,0 +1,1 @@
+"""Accounts: users, the audit log and data retention."""
