@@ -23,7 +23,8 @@ def visible_failed(event: Event) -> list[OutboxMessage]:
 @bp.get("/events/<slug>/failed-mail")
 def failed_mail(slug: str):
     event = event_for(slug, "view_failed_mail")
-    return render_template("admin/outbox.html", event=event, messages=visible_failed(event), reasons=outbox.REASONS)
+    return render_template("admin/outbox.html", event=event, messages=visible_failed(event),
+                           failure_reason=outbox.failure_reason)
 
 
 @bp.post("/events/<slug>/failed-mail/<int:message_id>/retry")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..actions import attempt
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..models import Organisation, Sector, User
+from ..models import Organisation, Sector, User, UserRole
 from ..permissions import may_manage_user, require_user_management
 from ..services.accounts import users
 from . import bp
@@ -22,6 +22,15 @@ def organisation_choices(current: int | None = None) -> list[tuple[int, str]]:
     return [(0, "—")] + [(org.id, org.name) for org in db.session.scalars(query)]
 
 
+def offer_roles(form: UserForm, person: User | None = None) -> None:
+    """Offer only the roles the signed-in user may give (an organiser never sees "Administrator");
+    a role sent all the same is still refused by `require_user_management`."""
+    form.role.choices = [
+        (value, text) for value, text in form.role.choices if may_manage_user(current_user, person, UserRole(value))
+    ]
+    form.role.validate_choice = False
+
+
 def chosen_organisation(form: UserForm) -> Organisation | None:
     return db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
 
@@ -30,6 +39,7 @@ def chosen_organisation(form: UserForm) -> Organisation | None:
 def user_list():
     require_user_management()
     form = InviteForm()
+    offer_roles(form)
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
         done, _user = attempt(form, users.invite_user, current_user, form.email.data, form.name.data,
@@ -49,6 +59,7 @@ def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     require_user_management(user)
     form = UserForm(obj=user)
+    offer_roles(form, user)
     form.organisation_id.choices = organisation_choices(user.organisation_id)
     if form.validate_on_submit():
         require_user_management(user, form.role.data)

@@ -116,9 +116,11 @@ def walk_in(slug: str | None = None, secret: str | None = None):
     return render_template("checkin/walk_in.html", event=event, link=link, form=form, door=door_args(event, link))
 
 
-def redirect_to_done(event: Event, link: CheckInLink | None, registration: Registration):
+def redirect_to_done(event: Event, link: CheckInLink | None, registration: Registration, seated: bool = False):
+    """To the page for the person just registered at the door (or, `seated`, just given a seat)."""
     ticket = walk_in_ticket(current_app.secret_key, registration)
-    return redirect(url_for("checkin.walk_in_done", ticket=ticket, **door_args(event, link)))
+    return redirect(url_for("checkin.walk_in_done", ticket=ticket, seated="1" if seated else None,
+                            **door_args(event, link)))
 
 
 def waiting_page(event: Event, link: CheckInLink | None, registration: Registration, status: int = 200):
@@ -145,7 +147,7 @@ def seat(registration_id: int, slug: str | None = None, secret: str | None = Non
                             registration_id=registration.id)
     if not done:
         return waiting_page(event, link, get_registration(event, registration_id), 409)
-    return redirect_to_done(event, link, registration)
+    return redirect_to_done(event, link, registration, seated=True)
 
 
 @bp.get("/admin/events/<slug>/checkin/walk-in/<ticket>", endpoint="walk_in_done")
@@ -157,7 +159,7 @@ def walk_in_done(ticket: str, slug: str | None = None, secret: str | None = None
         abort(404)
     registration = get_registration(event, registration_id)
     return render_template("checkin/walk_in_done.html", event=event, link=link, registration=registration,
-                           door=door_args(event, link))
+                           door=door_args(event, link), seated=request.args.get("seated") == "1")
 
 
 @bp.get("/admin/events/<slug>/checkin/badges/<int:registration_id>.pdf", endpoint="badge")

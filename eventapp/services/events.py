@@ -323,7 +323,8 @@ def update_slot(session: Session, actor: User | None, slot: Slot, data: SlotData
     changed = _apply(data, slot)
     if changed & {"starts_at", "ends_at"}:
         slot.event.sequence += 1  # the invites list the tracks' times: calendars must see the change
-    audit.record(session, actor, "slot.update", slot, slot.event, fields=sorted(changed))
+    if changed:
+        audit.record(session, actor, "slot.update", slot, slot.event, fields=sorted(changed))
 
 
 def delete_slot(session: Session, actor: User | None, slot: Slot) -> None:

@@ -131,3 +131,13 @@ def test_the_audit_names_the_fields_that_changed(session):
     entries = session.query(AuditEntry).filter(AuditEntry.action.in_(["track.update", "event.update"])).all()
     assert sorted((e.action, tuple(e.details["fields"])) for e in entries) == [
         ("event.update", ("capacity", "city")), ("track.update", ("facilitator_name", "room"))]
+
+
+def test_saving_without_a_change_records_nothing(session):
+    event = create_event(session, tracks=1)
+    slot, track = event.slots[0], event.tracks[0]
+    before = session.query(AuditEntry).count()
+    events.update_event(session, None, event, events.EventData.of(event))
+    events.update_slot(session, None, slot, events.SlotData.of(slot))
+    events.update_track(session, None, track, events.TrackData.of(track))
+    assert session.query(AuditEntry).count() == before

@@ -215,3 +215,12 @@ def test_the_jekabpils_co_host_writes_a_summary_there_and_not_in_liepaja(client,
     stored = make.run(lambda s: s.scalar(select(Summary.conclusions).where(Summary.track_id == jekabpils_track)))
     assert stored == "Sēlijas salās sadarbība jāturpina ar ministrijām."
     assert client.get(f"/admin/events/{LIEPAJA}/tracks/{liepaja_track}/summary").status_code == 403
+
+
+def test_only_an_administrator_is_offered_the_administrator_role(client, login):
+    login("organiser")
+    assert 'value="admin"' not in client.get("/admin/users").get_data(as_text=True)
+    assert 'value="organiser"' in client.get("/admin/users").get_data(as_text=True)
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/users")})
+    login("admin")
+    assert 'value="admin"' in client.get("/admin/users").get_data(as_text=True)

@@ -160,3 +160,22 @@ def test_only_organisers_see_the_board(client, login, demo, role):
     login(role)
     assert client.get(f"/admin/events/{JEKABPILS}/coverage").status_code == 403
     assert client.get("/admin/coverage").status_code == 403
+
+
+def test_declining_a_request_already_accepted_says_so_and_changes_nothing(client, demo, make):
+    def accepted_request(s):
+        from eventapp.models import DelegationStatus, Organisation
+        from eventapp.services.coverage import delegation
+
+        event = s.scalar(select(Event).where(Event.slug == EXAMPLE_SLUG))
+        ministry = s.scalar(select(Organisation).where(Organisation.name == "Labklājības ministrija"))
+        sent = delegation.send_request(s, None, event.tracks[1], ministry, "lm@lm.gov.lv", "", utcnow())
+        sent.status = DelegationStatus.ACCEPTED
+        return sent.secret
+
+    secret = make.run(accepted_request)
+    url = f"/delegate/{secret}/decline"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url)}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Paldies, ka paziņojāt" not in page and "jau ir atbildēts" in page
+    assert make.run(lambda s: s.scalar(select(DelegationRequest.status))) is DelegationStatus.ACCEPTED

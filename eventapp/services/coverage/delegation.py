@@ -180,8 +180,10 @@ def _mark_accepted(session: Session, delegation_request: DelegationRequest, now:
 
 def decline_request(session: Session, delegation_request: DelegationRequest, now: datetime) -> None:
     """The institution cannot delegate anyone: the seat held for it may go to others."""
+    if delegation_request.status is DelegationStatus.DECLINED:
+        return  # a second click
     if delegation_request.status is not DelegationStatus.SENT:
-        return
+        raise DomainError(_l("This request has already been answered or has expired; nothing was changed."))
     delegation_request.status = DelegationStatus.DECLINED
     delegation_request.responded_at = now
     audit.record(session, None, "delegation.decline", delegation_request, delegation_request.track.event)

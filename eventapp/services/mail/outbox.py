@@ -34,8 +34,24 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 60
 NON_ASCII_ADDRESS = "the mail server cannot deliver to a non-ASCII address"
-# The reasons this module writes into `last_error` itself, as the organisers read them.
+# The reasons this module writes into `last_error` itself, as the organisers read them; a reason
+# that starts with one of the prefixes goes on with the server's own words.
 REASONS = {NON_ASCII_ADDRESS: _l("the mail server cannot deliver to a non-ASCII address")}
+REASON_PREFIXES = {
+    "the server refused the recipient: ": _l("the server refused the recipient: %(detail)s"),
+    "the server refused the message: ": _l("the server refused the message: %(detail)s"),
+    "the address is not valid: ": _l("the address is not valid: %(detail)s"),
+}
+
+
+def failure_reason(last_error: str) -> str:
+    """Why a message was not delivered, in the reader's language where the words are ours."""
+    if last_error in REASONS:
+        return str(REASONS[last_error])
+    for prefix, words in REASON_PREFIXES.items():
+        if last_error.startswith(prefix):
+            return str(words % {"detail": last_error.removeprefix(prefix)})
+    return last_error
 
 
 class MailPolicy(email.policy.EmailPolicy):
