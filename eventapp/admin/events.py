@@ -1,6 +1,7 @@
 """The organisers' pages: events, their time blocks and tracks."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -168,23 +169,21 @@ def facilitator_choices() -> list[tuple[int, str]]:
 @bp.post("/events/<slug>/slots/<int:slot_id>/delete")
 def slot_delete(slug: str, slot_id: int):
     event = event_for(slug, "edit_event")
-    slot = get_slot(event, slot_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    done, _result = attempt(None, events.delete_slot, current_user, slot)
-    if done:
-        flash(_("The time block was deleted."), "success")
-    return redirect(url_for("admin.event_detail", slug=event.slug))
+    return delete_part(event, events.delete_slot, get_slot(event, slot_id), _l("The time block was deleted."))
 
 
 @bp.post("/events/<slug>/tracks/<int:track_id>/delete")
 def track_delete(slug: str, track_id: int):
     event = event_for(slug, "edit_event")
-    track = get_track(event, track_id)
+    return delete_part(event, events.delete_track, get_track(event, track_id), _l("The track was deleted."))
+
+
+def delete_part(event: Event, delete, part, deleted_message):
+    """Delete a time block or a track after the confirm button, and go back to the event."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done, _result = attempt(None, events.delete_track, current_user, track)
+    done, _result = attempt(None, delete, current_user, part)
     if done:
-        flash(_("The track was deleted."), "success")
+        flash(str(deleted_message), "success")
     return redirect(url_for("admin.event_detail", slug=event.slug))
 
