@@ -49,6 +49,14 @@ class Config:
     )
     # MAIL_SUPPRESS_SEND (default: on while TESTING) counts messages as sent without reaching MAIL_SERVER.
 
+    # Who runs the service and is the controller of the personal data it holds, and how people reach
+    # the secretariat: named in every page's footer, after registering and in the privacy notice.
+    CONTROLLER_NAME = os.environ.get(
+        "CONTROLLER_NAME",
+        "Nevalstisko organizāciju un Ministru kabineta sadarbības memoranda īstenošanas padomes sekretariāts",
+    )
+    SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "memorands@example.lv")
+
     # The address people reach the app at; links in mail and calendar files point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Seconds between delivery attempts grow from this, doubling, up to MAIL_MAX_ATTEMPTS.

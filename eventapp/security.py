@@ -12,6 +12,8 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "style-src 'self'",
     "img-src 'self' data: blob:",  # the check-in camera's frames and QR previews
     "media-src 'self' blob:",
+    "worker-src 'self'",  # the check-in page's service worker
+    "manifest-src 'self'",
     "frame-ancestors 'none'",
     "form-action 'self'",
     "base-uri 'none'",

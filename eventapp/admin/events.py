@@ -4,16 +4,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..actions import attempt
 from ..extensions import db
 from ..formatting import riga_datetime_from_local, to_riga
 from ..forms import ConfirmForm
 from ..lookups import get_slot, get_track
-from ..models import Event, Organisation, Sector, Slot, User, UserRole
+from ..models import Event, EventStatus, Organisation, Sector, User, UserRole, utcnow
 from ..permissions import can, event_for, require
 from ..services import events
+from ..services.dashboard import dashboard, people_to_tell
 from ..services.registration import seat_counts
 from . import bp
 from .forms import CloneEventForm, EventForm, SlotForm, TrackDetailsForm, TrackForm
@@ -36,14 +36,8 @@ def chosen_co_hosts(form: EventForm) -> list[Organisation]:
 
 @bp.get("/")
 def index():
-    query = (
-        select(Event)
-        .options(selectinload(Event.co_hosts), selectinload(Event.slots).selectinload(Slot.tracks))
-        .order_by(Event.starts_at.desc())
-    )
-    visible = [event for event in db.session.scalars(query) if can(current_user, "view_event", event)]
     return render_template(
-        "admin/index.html", events=visible,
+        "admin/index.html", board=dashboard(db.session, current_user, utcnow()),
         may_create=can(current_user, "manage_events"),
     )
 
@@ -70,6 +64,7 @@ def event_detail(slug: str):
         confirm=ConfirmForm(), may_edit=can(current_user, "edit_event", event),
         may_clone=can(current_user, "manage_events", event),
         clone_form=CloneEventForm(starts_on=events.suggested_clone_date(db.session, event)),
+        people_to_tell=people_to_tell(db.session, event) if event.status is not EventStatus.CANCELLED else 0,
     )
 
 

@@ -9,7 +9,10 @@ The page after a walk-in is reached only through the signed ticket in its addres
 device that registered the walk-in was sent to: other registrations are not shown there.
 """
 import base64
+import hashlib
+import json
 from datetime import datetime
+from pathlib import Path
 from uuid import uuid4
 
 import qrcode
@@ -86,6 +89,8 @@ def page(slug: str | None = None, secret: str | None = None):
         "vendorUrl": url_for("static", filename="vendor/jsQR.js"),
         "locale": locale,
         "keepUntil": keep_until(event, link).isoformat(),
+        "workerUrl": url_for("checkin.worker", **door_args(event, link)),
+        "scope": url_for("checkin.page", **door_args(event, link)),
     }
     return render_template(
         "checkin/page.html", event=event, link=link, settings=settings, door=door_args(event, link),
@@ -93,6 +98,67 @@ def page(slug: str | None = None, secret: str | None = None):
         counts=arrivals.arrival_counts(db.session, event),
         state_administration=Sector.STATE_ADMINISTRATION,
     )
+
+
+# --- the page as an installable app: its manifest and its service worker ----------------------
+
+WORKER_FILE = "js/checkin/sw.js"
+APP_FILES = ("js/checkin/main.js", "js/checkin/camera.js", "js/checkin/codes.js", "js/checkin/store.js",
+             "js/checkin/sync.js", "js/checkin/tallies.js", "js/checkin/view.js", "css/app.css", "js/confirm.js",
+             "vendor/jsQR.js", "icons/checkin.svg", "icons/checkin-192.png", "icons/checkin-512.png")
+
+
+def files_version() -> str:
+    """Changes when any file the worker keeps (or the worker itself) changes: a new cache then."""
+    digest = hashlib.sha256()
+    for name in (WORKER_FILE, *APP_FILES):
+        digest.update(Path(current_app.static_folder, name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@bp.get("/admin/events/<slug>/checkin/manifest.webmanifest", endpoint="manifest")
+@bp.get("/checkin/<secret>/manifest.webmanifest", endpoint="manifest")
+def manifest(slug: str | None = None, secret: str | None = None):
+    """The web app manifest: the volunteer's link itself opens as an app."""
+    event, _scanner, link = door(slug, secret)
+    page_url = url_for("checkin.page", **door_args(event, link))
+    locale = get_locale().language
+    title = event.local("title", locale)
+    data = {
+        "name": _("Check-in: %(title)s", title=title),
+        "short_name": _("Check-in"),
+        "lang": locale,
+        "start_url": page_url,
+        "scope": page_url,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1d4e89",
+        "icons": [
+            {"src": url_for("static", filename="icons/checkin.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": url_for("static", filename="icons/checkin-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="icons/checkin-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json",
+                    headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/admin/events/<slug>/checkin/sw.js", endpoint="worker")
+@bp.get("/checkin/<secret>/sw.js", endpoint="worker")
+def worker(slug: str | None = None, secret: str | None = None):
+    """The service worker (static/js/checkin/sw.js) with what it keeps; its scope is the page."""
+    event, _scanner, link = door(slug, secret)
+    args = door_args(event, link)
+    page_url = url_for("checkin.page", **args)
+    config = {
+        "page": page_url,
+        "cache": f"eventapp-checkin|{page_url}|{files_version()}",
+        "assets": [url_for("checkin.manifest", **args)] + [url_for("static", filename=name) for name in APP_FILES],
+    }
+    source = Path(current_app.static_folder, WORKER_FILE).read_text(encoding="utf-8")
+    body = f"self.CHECKIN = {json.dumps(config)};\n{source}"
+    return Response(body, content_type="text/javascript; charset=utf-8",
+                    headers={"Service-Worker-Allowed": page_url, "Cache-Control": "no-store"})
 
 
 @bp.route("/admin/events/<slug>/checkin/walk-in", methods=["GET", "POST"], endpoint="walk_in")

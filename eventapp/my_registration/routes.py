@@ -15,7 +15,7 @@ from ..services.documents import calendar
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
 from . import bp
-from .forms import ChangeForm
+from .forms import ChangeForm, DetailsForm
 
 
 def change_form(registration: Registration):
@@ -30,14 +30,42 @@ def change_form(registration: Registration):
     return form
 
 
+def details_form(registration: Registration) -> DetailsForm:
+    return DetailsForm(full_name=registration.full_name, organisation=registration.organisation_display,
+                       position=registration.position)
+
+
+@bp.errorhandler(404)
+def link_not_found(error):
+    """A dead or mistyped private link: say how to get it again, still as a 404."""
+    return render_template("my_registration/not_found.html"), 404
+
+
 @bp.get("/<token>")
 def show(token: str):
     registration = get_private_registration(token)
+    return show_page(registration, details_form(registration))
+
+
+def show_page(registration: Registration, details: DetailsForm, status: int = 200):
     return render_template(
         "my_registration/show.html", registration=registration, event=registration.event,
-        form=change_form(registration), confirm=ConfirmForm(), now=utcnow(),
+        form=change_form(registration), details=details, confirm=ConfirmForm(), now=utcnow(),
         **registrations.registration_details(db.session, registration),
-    )
+    ), status
+
+
+@bp.post("/<token>/details")
+def correct_details(token: str):
+    registration = get_private_registration(token)
+    form = DetailsForm()
+    if form.validate_on_submit():
+        done, changed = attempt(form, registrations.correct_details, registration, form.full_name.data,
+                                form.organisation.data or "", form.position.data or "")
+        if done:
+            flash(_("Your details were saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("my_registration.show", token=token))
+    return show_page(registration, form)
 
 
 @bp.post("/<token>/change")

@@ -1,5 +1,6 @@
 """What a visitor sees: the events and the language switch."""
 import io
+import re
 from datetime import datetime
 
 from flask import (
@@ -20,13 +21,26 @@ from ..extensions import db
 from ..languages import LANGUAGES
 from ..models import EventKind, utcnow
 from ..navigation import safe_next_url
-from ..services import events
+from ..services import events, place
+from ..services.accounts.retention import retention_months
 from ..services.documents import calendar, summaries, summary_pack, uploads
 from ..services.registration import seat_holds
-from ..services.registration.lifecycle import registration_closed_reason
+from ..services.registration.registration_window import registration_window_state
 from ..urls import public_url
 
 bp = Blueprint("public", __name__)
+
+# An agenda line may start with its time ("10:00 Opening", "10.00–10.30 – Opening"): shown apart, in a column.
+AGENDA_TIME = re.compile(r"^(\d{1,2}[:.]\d{2}(?:\s*[–-]\s*\d{1,2}[:.]\d{2})?)\s+(?:[–-]\s+)?(\S.*)$")
+
+
+def agenda_rows(items: list[str]) -> list[tuple[str, str]]:
+    """Each agenda line as (its time or "", the rest)."""
+    rows = []
+    for item in items:
+        match = AGENDA_TIME.match(item)
+        rows.append((match.group(1).replace(".", ":").replace("-", "–").replace(" ", ""), match.group(2)) if match else ("", item))
+    return rows
 
 
 @bp.get("/")
@@ -43,7 +57,7 @@ def event(slug: str):
     now = utcnow()
     return render_template(
         "public/event.html", event=found, track_seats=seat_holds.track_seats(db.session, found, now), now=now,
-        registration_closed=registration_closed_reason(found, now),
+        agenda=agenda_rows(found.agenda(get_locale().language)), window=registration_window_state(found, now), place_line=place.place_line(found), map_link=place.map_link(found),
         google_calendar_link=calendar.google_calendar_link(found, get_locale().language),
         published_summaries=summaries.published_summaries(db.session, found),
         current_files=summaries.current_files, file_kinds=uploads.KINDS, human_size=uploads.human_size,
@@ -117,7 +131,8 @@ def health():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    retention = [(kind, retention_months(current_app.config, kind)) for kind in EventKind]
+    return render_template("public/privacy.html", retention=retention)
 
 
 @bp.post("/lang/<code>")

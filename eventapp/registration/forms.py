@@ -8,7 +8,8 @@ from ..models import AttendanceMode, Sector
 
 
 class RegistrationForm(BaseForm):
-    full_name = StringField(_l("Name and surname"), validators=[DataRequired(_l("Write your name.")), Length(max=200)])
+    full_name = StringField(_l("Name and surname"), validators=[DataRequired(_l("Write your name.")), Length(max=200)],
+                            render_kw={"autocomplete": "name"})
     email = EmailField(
         _l("Email"),
         validators=[
@@ -16,14 +17,17 @@ class RegistrationForm(BaseForm):
             Email(_l("This does not look like an email address.")),
             Length(max=254),
         ],
+        render_kw={"autocomplete": "email"},
     )
-    organisation = StringField(_l("Organisation or institution"), validators=[Optional(), Length(max=300)])
+    organisation = StringField(_l("Organisation or institution"), validators=[Optional(), Length(max=300)],
+                               render_kw={"autocomplete": "organization"})
     sector = RadioField(
         _l("Sector"),
         choices=label_choices(Sector, "form"),
         validators=[InputRequired(_l("Choose the sector you represent."))],
     )
-    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)],
+                           render_kw={"autocomplete": "organization-title"})
     attendance_mode = RadioField(
         _l("I will take part"), choices=label_choices(AttendanceMode),
         default=AttendanceMode.IN_PERSON.value, validators=[InputRequired()],

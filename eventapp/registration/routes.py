@@ -1,13 +1,16 @@
 """Registering for an event."""
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..actions import attempt, run
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
+from ..labels import label
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
+from ..services import organisations as directory
+from ..services import place
 from ..services.coverage import delegation
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
@@ -24,7 +27,17 @@ def get_event(slug: str) -> Event:
 
 
 def directory_names() -> list[str]:
-    return list(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+    return directory.latvian_sorted(list(db.session.scalars(select(Organisation.name))))
+
+
+@bp.get("/organisations/search")
+@limiter.limit("300 per minute")  # a person types a few letters a second; the page waits for a pause
+def search_organisations():
+    """The directory as the registration form's organisation field searches it: names and sectors only."""
+    found = directory.search_organisations(db.session, request.args.get("q", ""))
+    response = jsonify([{"name": org.name, "sector": org.sector.value, "sector_label": label(org.sector)} for org in found])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -106,4 +119,5 @@ def decline_delegation(token: str):
 def sent(slug: str):
     """The same page whether the address was new or already registered: nothing is revealed."""
     event = get_event(slug)
-    return render_template("registration/sent.html", event=event, email=session.get("registered_email"))
+    return render_template("registration/sent.html", event=event, email=session.get("registered_email"),
+                           place_line=place.place_line(event), map_link=place.map_link(event))

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Organisation, Sector
+from .checkin.badges import latvian_key
+from .coverage.words import fold
 
 # Besides the codes, the Latvian words people write in a spreadsheet.
 SECTOR_WORDS = {
@@ -88,3 +90,25 @@ def import_organisations(session: Session, rows: list[dict[str, str]]) -> Import
 
 def find_organisation(session: Session, name: str) -> Organisation | None:
     return session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+SEARCH_LIMIT = 10
+MAX_QUERY_LENGTH = 100
+
+
+def latvian_sorted(names: list[str]) -> list[str]:
+    """In Latvian alphabetical order: a ā b c č … (Python alone puts ā after z)."""
+    return sorted(names, key=latvian_key)
+
+
+def search_organisations(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[Organisation]:
+    """Directory organisations whose name holds every word of `query`, ignoring case and diacritics.
+
+    Folding happens in Python so that SQLite and PostgreSQL agree; the directory holds a few
+    hundred names, read as (name, sector) only.
+    """
+    words = fold(query[:MAX_QUERY_LENGTH]).split()
+    if not words:
+        return []
+    found = [org for org in session.scalars(select(Organisation)) if all(word in fold(org.name) for word in words)]
+    return sorted(found, key=lambda org: latvian_key(org.name))[:limit]

@@ -45,3 +45,14 @@ def test_excel_csv_with_bom_and_semicolons_reads_the_same():
 def test_file_without_name_column_is_refused_whole(session):
     result = organisations.import_organisations(session, organisations.read_csv("nosaukums,nozare\nX,ngo\n"))
     assert result.created == 0 and result.refused[0][0] == 1
+
+
+def test_search_folds_case_and_diacritics_and_sorts_in_latvian_order(session):
+    for name in ("Latvijas Pilsoniskā alianse", "Čaklo biedrība", "Cēsu biedrība", "Ābeļu biedrība", "Avotu biedrība"):
+        session.add(Organisation(name=name, sector=Sector.NGO))
+    session.flush()
+    assert [o.name for o in organisations.search_organisations(session, "latvijas pilsoniska")] == ["Latvijas Pilsoniskā alianse"]
+    assert [o.name for o in organisations.search_organisations(session, "BIEDRIBA")] == [
+        "Avotu biedrība", "Ābeļu biedrība", "Cēsu biedrība", "Čaklo biedrība"]
+    assert organisations.search_organisations(session, "   ") == []
+    assert organisations.latvian_sorted(["zīle", "žagata", "āpsis", "auns"]) == ["auns", "āpsis", "zīle", "žagata"]

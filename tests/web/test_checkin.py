@@ -590,3 +590,61 @@ def test_an_odd_scan_id_is_refused_plainly(client, make, setup, url, scan_id):
                            headers={"X-Checkin-Link": make_link(make)})
     assert response.status_code in (400, 404), response.get_data(as_text=True)[:300]
     assert response.is_json and response.get_json()["message"]
+
+
+# --- the page as an installable app ---------------------------------------------------------------
+
+def served(client, url: str) -> bool:
+    response = client.get(url)
+    response.close()  # a static file's response holds the file open
+    return response.status_code == 200
+
+
+def test_a_link_s_page_is_an_app_with_its_manifest_and_service_worker(client, make, setup):
+    secret = make_link(make)
+    page = client.get(f"/checkin/{secret}")
+    html = page.get_data(as_text=True)
+    assert f'<link rel="manifest" href="/checkin/{secret}/manifest.webmanifest">' in html
+    csp = page.headers["Content-Security-Policy"]
+    assert "manifest-src 'self'" in csp and "worker-src 'self'" in csp
+    settings = settings_of(client, f"/checkin/{secret}")
+    assert (settings["workerUrl"], settings["scope"]) == (f"/checkin/{secret}/sw.js", f"/checkin/{secret}")
+
+    manifest = client.get(f"/checkin/{secret}/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.mimetype == "application/manifest+json"
+    assert manifest.headers["Cache-Control"] == "no-store" and "Content-Security-Policy" in manifest.headers
+    data = json.loads(manifest.get_data(as_text=True))
+    assert data["start_url"] == data["scope"] == f"/checkin/{secret}"
+    assert data["display"] == "standalone"
+    assert data["name"] == "Ierašanās: Memoranda padomes izbraukuma sēde Jēkabpilī"
+    assert {icon["sizes"] for icon in data["icons"]} == {"any", "192x192", "512x512"}
+    for icon in data["icons"]:
+        assert served(client, icon["src"])
+
+    worker = client.get(f"/checkin/{secret}/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Service-Worker-Allowed"] == f"/checkin/{secret}"
+    assert worker.headers["Cache-Control"] == "no-store"
+    config = json.loads(re.match(r"self\.CHECKIN = (.*?);\n", worker.get_data(as_text=True)).group(1))
+    assert config["page"] == f"/checkin/{secret}" and config["cache"].startswith(f"eventapp-checkin|/checkin/{secret}|")
+    assert f"/checkin/{secret}/manifest.webmanifest" in config["assets"]
+    assert "/static/js/checkin/main.js" in config["assets"] and "/static/vendor/jsQR.js" in config["assets"]
+    assert not any(asset.startswith("/api/") for asset in config["assets"])  # no personal data is cached
+    for asset in config["assets"]:
+        assert served(client, asset)
+
+
+def test_an_organiser_s_page_is_an_app_too(client, login, setup):
+    login("organiser")
+    manifest = client.get(f"{PAGE}/manifest.webmanifest").get_json(force=True)
+    assert manifest["start_url"] == manifest["scope"] == PAGE
+    worker = client.get(f"{PAGE}/sw.js")
+    assert worker.mimetype == "text/javascript" and worker.headers["Service-Worker-Allowed"] == PAGE
+
+
+@pytest.mark.parametrize("name", ["manifest.webmanifest", "sw.js"])
+def test_a_dead_link_has_no_app(client, make, setup, name):
+    secret = make_link(make, revoked=True)
+    assert client.get(f"/checkin/{secret}/{name}").status_code == 403
+    assert client.get(f"/checkin/{'x' * 43}/{name}").status_code == 404
+    assert client.get(f"{PAGE}/{name}").status_code == 302

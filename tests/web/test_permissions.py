@@ -74,6 +74,8 @@ MATRIX = {
     "GET /admin/events/<slug>/checkin/walk-in/<ticket>": CO_HOST,
     "POST /admin/events/<slug>/checkin/seat/<int:registration_id>": CO_HOST,
     "GET /admin/events/<slug>/checkin/badges/<int:registration_id>.pdf": CO_HOST,
+    "GET /admin/events/<slug>/checkin/manifest.webmanifest": CO_HOST,
+    "GET /admin/events/<slug>/checkin/sw.js": CO_HOST,
     "GET /admin/events/<slug>/checkin-links": STAFF,
     "POST /admin/events/<slug>/checkin-links": STAFF,
     "POST /admin/events/<slug>/checkin-links/<int:link_id>/revoke": STAFF,
@@ -99,6 +101,8 @@ MATRIX = {
     "GET /checkin/<secret>/walk-in/<ticket>": LINK,
     "POST /checkin/<secret>/seat/<int:registration_id>": LINK,
     "GET /checkin/<secret>/badges/<int:registration_id>.pdf": LINK,
+    "GET /checkin/<secret>/manifest.webmanifest": LINK,
+    "GET /checkin/<secret>/sw.js": LINK,
 }
 GUARDED = ("/admin", "/api", "/checkin")
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ...languages import in_language, normalise_language
 from ...models import OutboxAttachment, OutboxMessage, Registration
 from ...urls import public_url
+from .. import place
 from ..documents import calendar
 
 SUBJECTS = {
@@ -136,7 +137,12 @@ def queue_registration_mail(session: Session, kind: str, registration: Registrat
     """A message to a registrant about their registration, with their private link."""
     state = details.get("state")
     key = (kind, state.state.value if state else None)
+    attachments = registration_attachments(kind, registration)
     context = {
+        # What the message says it carries: the invite's method (a cancellation removes the event) and the badge.
+        "attached_invite": INVITE_METHODS.get(kind),
+        "attached_badge": any(file.filename == BADGE_FILENAME for file in attachments),
+        "map_link": place.map_link(registration.event),
         "opening": STATE_OPENINGS.get(key, REGISTRATION_OPENINGS[kind]),
         "event": registration.event,
         "registration": registration,
@@ -146,6 +152,6 @@ def queue_registration_mail(session: Session, kind: str, registration: Registrat
     }
     return queue_mail(
         session, kind, registration.email, registration.language, context, registration,
-        attachments=registration_attachments(kind, registration), template="registration",
+        attachments=attachments, template="registration",
         subject=STATE_SUBJECTS.get(key),
     )

@@ -343,6 +343,34 @@ def change_registration(
     return sorted(set(changed))
 
 
+def correct_details(
+    session: Session, registration: Registration, full_name: str, organisation_name: str, position: str, actor=None
+) -> list[str]:
+    """The person corrects how their name, organisation and position are spelled (badges print them).
+
+    A name that is the directory's links the registration to that organisation; the sector stays
+    as registered. Audited with the names of the changed fields only; returns them.
+    """
+    full_name, position = " ".join(full_name.split()), " ".join(position.split())
+    organisation_name = " ".join(organisation_name.split())
+    if not full_name:
+        raise DomainError(_l("Write your name."), "full_name")
+    in_directory = session.scalar(select(Organisation).where(Organisation.name == organisation_name)) if organisation_name else None
+    wanted = {
+        "full_name": full_name, "position": position,
+        "organisation_id": in_directory.id if in_directory else None,
+        "organisation_name": "" if in_directory else organisation_name,
+    }
+    changed = sorted(name for name, value in wanted.items() if getattr(registration, name) != value)
+    for name in changed:
+        setattr(registration, name, wanted[name])
+    if changed:
+        session.flush()
+        session.expire(registration, ["organisation"])
+        audit.record(session, actor, "registration.correct_details", registration, registration.event, fields=changed)
+    return changed
+
+
 def export_personal_data(registration: Registration) -> dict:
     """Everything kept about the person, as they can download it."""
     return {

@@ -12,6 +12,9 @@
  * signed out or no longer allowed (401, 403). A dead link's page (no settings, only
  * #checkin-forget) deletes what was kept for that link.
  *
+ * The page is also an app (sw.js, registered here): it opens without the network from the files
+ * its service worker keeps; those and the worker are deleted with the list.
+ *
  * Settings and every word shown come from the page (#checkin-settings), in its language.
  */
 import { Camera } from "./camera.js";
@@ -23,9 +26,29 @@ import { createView } from "./view.js";
 const REFRESH_MS = 30000;
 const RETRY_MS = 10000;
 
+/** The page as an app (sw.js): it opens, from this device's cache, without the network too. */
+function installApp(S) {
+  if (!S.workerUrl || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(S.workerUrl, { scope: S.scope }).catch(() => {});
+}
+
+/** The files the worker keeps for the page at `scope`, and the worker itself, are deleted. */
+async function forgetApp(scope) {
+  if (globalThis.caches) {
+    const prefix = "eventapp-checkin|" + scope + "|";
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => caches.delete(name)));
+  }
+  if ("serviceWorker" in navigator) {
+    const registration = await navigator.serviceWorker.getRegistration(scope);
+    if (registration && new URL(registration.scope).pathname === scope) await registration.unregister();
+  }
+}
+
 function forgetPage(node) {
   removeStored(node.dataset.prefix);
   node.hidden = false;
+  forgetApp(location.pathname).catch(() => {});
 }
 
 function start(S) {
@@ -57,6 +80,7 @@ function start(S) {
   /** The list and the scans not sent are deleted from this device, and the page says so. */
   function forget(message) {
     const dropped = store.forget();
+    forgetApp(S.scope).catch(() => {});
     view.renderQueue(0);
     view.renderSearch(store);
     view.showForgotten(message, dropped);
@@ -191,6 +215,7 @@ function start(S) {
   }
 
   wire();
+  installApp(S);
   setOnline(app.online);
   renderCounts();
   view.renderQueue(store.queue.length);
