@@ -55,11 +55,28 @@ def live_app(tmp_path_factory) -> Iterator[Flask]:
     yield app
 
 
+def whole_bodies(app):
+    """The app with each response body read whole and its file closed before it is sent.
+
+    Werkzeug's development server can leave a streamed file (a static script) open when the
+    browser drops the connection halfway, as a service worker's download does when a test
+    takes the network away; the open file then fails the test as a ResourceWarning.
+    """
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
     """The app with the demo data, served on a free local port; yields its base URL."""
     app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
