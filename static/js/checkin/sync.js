@@ -103,17 +103,23 @@ export function createSync(app) {
     };
   }
 
+  /** Posts a scan; the server's response, or null when the network is down (and says so). */
+  async function post(scan) {
+    try {
+      const response = await request(S, "POST", S.checkinUrl, payload(S.event, scan));
+      app.setOnline(true);
+      return response;
+    } catch (error) {
+      app.setOnline(false);
+      return null;
+    }
+  }
+
   /** Sends the scan now, if it can; true when the server answered it. */
   async function sendNow(scan) {
     if (!app.online || store.queue.length) return false;
-    let response;
-    try {
-      response = await request(S, "POST", S.checkinUrl, payload(S.event, scan));
-    } catch (error) {
-      app.setOnline(false);
-      return false;
-    }
-    app.setOnline(true);
+    const response = await post(scan);
+    if (!response) return false;
     if (response.status === 200 && response.data) {
       if (store.applyServer(scan, response.data)) app.changed();
       view.show(response.data, scan, false);
@@ -141,14 +147,8 @@ export function createSync(app) {
   /** Sends the queue's first scan; true to go on with the next. */
   async function sendFirst() {
     const scan = store.queue[0];
-    let response;
-    try {
-      response = await request(S, "POST", S.checkinUrl, payload(S.event, scan));
-    } catch (error) {
-      app.setOnline(false);
-      return false;
-    }
-    app.setOnline(true);
+    const response = await post(scan);
+    if (!response) return false;
     if (response.status >= 500) return false;  // the server is unwell: try again later
     if (response.status === 410) {  // the link revoked or expired: what is queued cannot be sent
       app.forget(response.data && response.data.message);
