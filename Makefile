@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test translations messages migrate clean browser node bench
+.PHONY: run test translations messages migrate clean browser node bench screenshots
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: translations browser node static/vendor
 	$(BIN)/ruff check .
 	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
+
+# Full-page PNGs of the main pages at 390 and 1280 px, from the demo data on a temporary database,
+# into screenshots/ (not kept in git): open them to see how the pages look on a phone and a desk.
+screenshots: translations browser static/vendor
+	$(BIN)/python -m scripts.screenshots --out screenshots
 
 # Debian's Chromium (and a font) for the browser tests; Playwright never downloads a browser.
 browser:

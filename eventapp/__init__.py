@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .checkin.routes import bp as checkin_bp
     from .checkin_api.routes import bp as checkin_api_bp
+    from .feedback import bp as feedback_bp
     from .my_registration import bp as my_registration_bp
     from .public.routes import bp as public_bp
     from .registration.routes import bp as registration_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(checkin_api_bp)
+    app.register_blueprint(feedback_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -190,6 +192,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["riga_time"] = formatting.riga_time
     app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime
     app.jinja_env.filters["time_range"] = formatting.time_range
+    app.jinja_env.filters["until_date"] = formatting.until_date
 
     @app.context_processor
     def inject_locale():

@@ -13,7 +13,8 @@ from .models import Event, EventStatus, User, UserRole, utcnow
 from .services import demo, organisations
 from .services.accounts import retention
 from .services.coverage import delegation, reminders
-from .services.mail import outbox
+from .services.feedback import invitations as feedback_invitations
+from .services.mail import event_reminders, outbox
 from .services.registration import lifecycle
 
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(release_held_seats_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(anonymise_command)
+    app.cli.add_command(send_feedback_requests_command)
 
 
 @click.command("seed-demo")
@@ -115,10 +117,15 @@ def release_held_seats_command():
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command():
-    """Run daily: coverage summaries to organisers, reminders of open requests to institutions."""
-    report = reminders.send_reminders(db.session, utcnow())
+    """Run daily (or hourly): coverage summaries to organisers, reminders of open requests to
+    institutions, and reminders to the participants of events that begin within REMINDER_HOURS_BEFORE."""
+    now = utcnow()
+    report = reminders.send_reminders(db.session, now)
     db.session.commit()
     click.echo(f"summaries {report.summaries}, institution reminders {report.institutions}")
+    sent = event_reminders.send_event_reminders(db.session, now, event_reminders.hours_before(current_app.config))
+    db.session.commit()
+    click.echo(f"event reminders: {sent.events} events, {sent.messages} participants")
 
 
 @click.command("anonymise")
@@ -131,3 +138,14 @@ def anonymise_command():
         click.echo(f"{event.slug}: {count} registrations anonymised")
     if not done:
         click.echo("Nothing is due.")
+
+
+@click.command("send-feedback-requests")
+@with_appcontext
+def send_feedback_requests_command():
+    """Run daily (or hourly): the survey link to everyone who attended an event that ended yesterday."""
+    report = feedback_invitations.send_feedback_requests(
+        db.session, utcnow(), current_app.config.get("FEEDBACK_SEND_HOUR", feedback_invitations.DEFAULT_SEND_HOUR)
+    )
+    db.session.commit()
+    click.echo(f"events {report.events}, survey links queued {report.sent}")

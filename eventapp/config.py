@@ -62,6 +62,10 @@ class Config:
     # Seconds between delivery attempts grow from this, doubling, up to MAIL_MAX_ATTEMPTS.
     MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+    # The survey after an event goes out the next day at this hour, Riga time (`send-feedback-requests`).
+    FEEDBACK_SEND_HOUR = int(os.environ.get("FEEDBACK_SEND_HOUR", "10"))
+    # Hours before an event's start that its participants are reminded (sent by `send-reminders`).
+    REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "48"))
 
     # Months after an event ends before its registrations are anonymised, per event kind
     # (RETENTION_MONTHS_REGIONAL_SESSION=24 and so on); 12 where not set.

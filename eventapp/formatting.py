@@ -42,3 +42,40 @@ def time_range(start: datetime, end: datetime | None) -> str:
     if to_riga(start).date() == to_riga(end).date():
         return f"{riga_date(start)}, {riga_time(start)}–{riga_time(end)}"
     return f"{riga_date(start)} {riga_time(start)} – {riga_date(end)} {riga_time(end)}"
+
+
+# After "līdz" Latvian puts the date in the dative: "līdz 2026. gada 1. decembrim". Babel's
+# locale data has only the nominative month names, so the dative ones are kept here.
+LATVIAN_MONTHS_DATIVE = (
+    "janvārim", "februārim", "martam", "aprīlim", "maijam", "jūnijam",
+    "jūlijam", "augustam", "septembrim", "oktobrim", "novembrim", "decembrim",
+)
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def _language(locale) -> str:
+    """'lv' from 'lv', 'lv_LV' or a babel Locale; the page's language when None."""
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    language = getattr(locale, "language", None) or str(locale or "lv")
+    return language.replace("-", "_").split("_")[0].lower()
+
+
+def until_date(moment: datetime | None, locale=None, with_time: bool = False) -> str:
+    """Until when, in Riga time, in the grammar of the language (the page's when `locale` is None):
+    'līdz 2026. gada 1. decembrim' / 'until 1 December 2026'; with the time
+    'līdz 2026. gada 1. decembrim plkst. 17:00' / 'until 1 December 2026, 17:00'."""
+    if moment is None:
+        return ""
+    local = to_riga(moment)
+    clock = local.strftime("%H:%M")  # as `riga_time` writes it
+    if _language(locale) == "lv":
+        text = f"līdz {local.year}. gada {local.day}. {LATVIAN_MONTHS_DATIVE[local.month - 1]}"
+        return f"{text} plkst. {clock}" if with_time else text
+    text = f"until {local.day} {ENGLISH_MONTHS[local.month - 1]} {local.year}"
+    return f"{text}, {clock}" if with_time else text

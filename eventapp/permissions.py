@@ -18,6 +18,7 @@ STAFF = (UserRole.ADMIN, UserRole.ORGANISER)
 # On an event its organisation co-hosts, a partner may:
 PARTNER_ACTIONS = {
     "view_event", "view_registrations", "checkin", "edit_track_details", "edit_summary", "view_failed_mail",
+    "view_feedback", "message_registrants",
 }
 # On a track they host, a facilitator may:
 FACILITATOR_ACTIONS = {"view_event", "view_track_people", "edit_summary"}

@@ -15,4 +15,16 @@ def require_sign_in():
     """Every page here needs a signed-in user; each view then checks what that user may do."""
 
 
-from . import audit, badges, coverage, events, outbox, registrations, summaries, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit,
+    badges,
+    coverage,
+    events,
+    feedback,
+    messages,
+    outbox,
+    questions,
+    registrations,
+    summaries,
+    users,
+)

@@ -32,11 +32,13 @@ def board(event, forms=None):
     """Before the event, what is planned and what to do; after it, who came."""
     now = utcnow()
     if now >= event.ends_at:
+        actual = track_coverage.actual_coverage(db.session, event, now)
         return render_template(
-            "admin/coverage.html", event=event, actual=track_coverage.actual_coverage(db.session, event, now), now=now,
+            "admin/coverage.html", event=event, actual=actual, now=now, summary=track_coverage.summarise(actual),
             with_check_ins=track_coverage.has_check_ins(db.session, event),
         )
     entries = track_coverage.event_coverage(db.session, event, now)
+    release_at = seat_holds.release_moment(event)
     requests_closed = delegation.requests_closed_reason(event, now)
     forms = forms or {}
     if not requests_closed:
@@ -44,9 +46,10 @@ def board(event, forms=None):
         for entry in entries:
             if entry.track.id not in forms:
                 forms[entry.track.id] = delegation_form(entry.track, institutions)
+    summary = track_coverage.summarise(entries, track_coverage.next_deadline(entries, release_at, now))
     return render_template(
         "admin/coverage.html", event=event, entries=entries, forms=forms, now=now, requests_closed=requests_closed,
-        release_at=seat_holds.release_moment(event), Coverage=track_coverage.Coverage,
+        release_at=release_at, summary=summary,
     )
 
 
@@ -86,10 +89,10 @@ def coverage_year():
         year = now.year
     if not 2000 <= year <= 2100:
         abort(404)
-    columns = track_coverage.year_coverage(db.session, year, now)
+    columns = track_coverage.year_columns(db.session, year, now)
     return render_template(
-        "admin/coverage_year.html", year=year, columns=columns, Coverage=track_coverage.Coverage,
-        chart=coverage_report.year_chart_svg(columns),
+        "admin/coverage_year.html", year=year, columns=columns,
+        chart=coverage_report.year_chart_svg(columns, get_locale().language),
     )
 
 

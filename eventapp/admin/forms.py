@@ -226,3 +226,38 @@ class UserForm(BaseForm):
 class InviteForm(UserForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class BulkRegistrationsForm(BaseForm):
+    """One action on the people ticked in the registrations list; the ticked ids come as `ids`.
+
+    The action is `cancel`, `resend` (the private link), or `move-<track id>` for each of the
+    event's tracks in a time block with more than one; "" is the placeholder: nothing chosen.
+    """
+
+    action = SelectField(_l("With the selected"), default="")
+
+    @classmethod
+    def for_event(cls, event, locale: str) -> "BulkRegistrationsForm":
+        form = cls()
+        choices: dict[str, list[tuple[str, str]]] = {"": [("", _l("Choose an action…"))]}
+        for slot in event.slots:
+            if len(slot.tracks) > 1:
+                label = _("Move to a track: %(slot)s", slot=slot.local("title", locale))
+                choices[label] = [(f"move-{track.id}", track.local("title", locale)) for track in slot.tracks]
+        choices[_("Other actions")] = [
+            ("resend", _l("Send the private link again")), ("cancel", _l("Cancel the registrations")),
+        ]
+        form.action.choices = choices
+        return form
+
+    @property
+    def kind(self) -> str | None:
+        """`move`, `cancel` or `resend`; None when nothing was chosen."""
+        data = self.action.data or ""
+        return "move" if data.startswith("move-") else (data or None)
+
+    @property
+    def track_id(self) -> int | None:
+        data = self.action.data or ""
+        return int(data.removeprefix("move-")) if data.startswith("move-") else None

@@ -1,6 +1,7 @@
-"""The organisers' view of an event's registrations: the list, its export, cancelling and moving people."""
+"""The organisers' view of an event's registrations: the list, its export, cancelling and moving
+people, sending their private link again, one at a time or several at once."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,32 +12,43 @@ from ..forms import ConfirmForm
 from ..lookups import get_registration, get_track
 from ..models import Event, RegistrationStatus, utcnow
 from ..permissions import can, event_for, require
+from ..services.registration import bulk_actions
 from ..services.registration.lifecycle import cancel_registration, change_registration
 from ..services.registration.registration_list import (
     RegistrationFilters,
+    page_number,
+    registration_page,
     registration_rows,
     registration_summary,
     registrations_table,
 )
 from . import bp
-from .forms import MoveForm
+from .forms import BulkRegistrationsForm, MoveForm
+
+
+def list_args(event: Event) -> dict[str, str]:
+    """The filters and page the request came with (checked again, junk dropped)."""
+    args = RegistrationFilters.from_args(request.args, event).as_args()
+    page = page_number(request.args.get("page"))
+    return args | {"page": str(page)} if page > 1 else args
 
 
 def list_url(event: Event) -> str:
-    """The list, with the filters the request came with (checked again, junk dropped)."""
-    filters = RegistrationFilters.from_args(request.args, event)
-    return url_for("admin.registration_list", slug=event.slug, **filters.as_args())
+    """The list, with the filters and page the request came with: where an action goes back to."""
+    return url_for("admin.registration_list", slug=event.slug, **list_args(event))
 
 
 @bp.get("/events/<slug>/registrations")
 def registration_list(slug: str):
     event = event_for(slug, "view_registrations")
     filters = RegistrationFilters.from_args(request.args, event)
+    page = registration_page(db.session, event, filters, page_number(request.args.get("page")))
+    may_manage = can(current_user, "manage_registrations", event)
     return render_template(
-        "admin/registrations.html", event=event, filters=filters,
-        rows=registration_rows(db.session, event, filters),
+        "admin/registrations.html", event=event, filters=filters, page=page, rows=page.rows,
+        back_args=filters.as_args() | ({"page": str(page.number)} if page.number > 1 else {}),
         summary=registration_summary(db.session, event),
-        may_manage=can(current_user, "manage_registrations", event),
+        may_manage=may_manage, bulk=BulkRegistrationsForm.for_event(event, get_locale().language) if may_manage else None,
     )
 
 
@@ -84,6 +96,71 @@ def registration_move(slug: str, registration_id: int):
         else:
             flash(_("Nothing was changed."), "success")
     return redirect(back)
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/resend")
+def registration_resend(slug: str, registration_id: int):
+    event = event_for(slug, "manage_registrations")
+    registration = get_registration(event, registration_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = list_url(event)
+    done, outcome = attempt(None, bulk_actions.resend_many, event, [registration], utcnow(), actor=current_user)
+    if done:
+        flash_outcome("resend", outcome)
+    return redirect(back)
+
+
+@bp.post("/events/<slug>/registrations/bulk")
+def registration_bulk(slug: str):
+    """One action on the people ticked in the list. Any id that is not one of this event's
+    registrations refuses the whole request: nothing is done."""
+    event = event_for(slug, "manage_registrations")
+    form = BulkRegistrationsForm.for_event(event, get_locale().language)
+    back = list_url(event)
+    if not form.validate_on_submit():
+        abort(400)  # no CSRF token, or an action the form never offered
+    sent = request.form.getlist("ids")
+    if form.kind is None or not sent:
+        flash(_("Select people in the list and choose what to do with them."), "error")
+        return redirect(back)
+    ids = bulk_actions.parse_ids(sent)
+    registrations = bulk_actions.event_registrations(db.session, event, ids) if ids else None
+    if registrations is None:
+        abort(400)  # an id that is not one of this event's registrations: nothing is done
+    action, now = form.kind, utcnow()
+    if action == "move":
+        track = next(t for t in event.tracks if t.id == form.track_id)
+        done, outcome = attempt(None, bulk_actions.move_many, event, registrations, track, now, actor=current_user)
+    elif action == "cancel":
+        done, outcome = attempt(None, bulk_actions.cancel_many, event, registrations, now, actor=current_user)
+    else:
+        done, outcome = attempt(None, bulk_actions.resend_many, event, registrations, now, actor=current_user)
+    if done:
+        flash_outcome(action, outcome)
+    return redirect(back)
+
+
+def flash_outcome(action: str, outcome: bulk_actions.Outcome) -> None:
+    """One message: how many were done, and who was not and why."""
+    count = len(outcome.done)
+    if action == "move":
+        text = ngettext("%(num)d person moved.", "%(num)d people moved.", count)
+    elif action == "cancel":
+        text = ngettext("%(num)d registration cancelled; the next people waiting, if any, have been given the seats.",
+                        "%(num)d registrations cancelled; the next people waiting, if any, have been given the seats.",
+                        count)
+    else:
+        text = ngettext("The private link was sent again to %(num)d person.",
+                        "The private link was sent again to %(num)d people.", count)
+    if outcome.not_done:
+        names = "; ".join(
+            _("%(name)s: %(reason)s", name=registration.full_name if registration.anonymised_at is None else f"#{registration.id}",
+              reason=reason)
+            for registration, reason in outcome.not_done
+        )
+        text = f"{text} {_('Not done for %(num)d: %(names)s.', num=len(outcome.not_done), names=names)}"
+    flash(text, "success" if count and not outcome.not_done else ("error" if not count else "warning"))
 
 
 @bp.get("/events/<slug>/tracks/<int:track_id>/people")

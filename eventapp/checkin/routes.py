@@ -105,7 +105,8 @@ def page(slug: str | None = None, secret: str | None = None):
 WORKER_FILE = "js/checkin/sw.js"
 APP_FILES = ("js/checkin/main.js", "js/checkin/camera.js", "js/checkin/codes.js", "js/checkin/store.js",
              "js/checkin/sync.js", "js/checkin/tallies.js", "js/checkin/view.js", "css/app.css", "js/confirm.js",
-             "vendor/jsQR.js", "icons/checkin.svg", "icons/checkin-192.png", "icons/checkin-512.png")
+             "js/scroll-regions.js", "vendor/jsQR.js", "icons/checkin.svg", "icons/checkin-192.png",
+             "icons/checkin-512.png", "icons/logo.svg")
 
 
 def files_version() -> str:

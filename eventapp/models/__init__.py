@@ -3,8 +3,11 @@ from .audit import AuditEntry
 from .checkin import CheckIn, CheckInLink
 from .delegation import DelegationRequest, DelegationStatus
 from .event import Event, EventCoHost, EventKind, EventStatus, Slot, Track
+from .feedback import FeedbackInvitation, FeedbackResponse, FeedbackTrackAnswer, StateAdminPresence
+from .message import MessageRecipient, RegistrantMessage
 from .organisation import Organisation, Sector
 from .outbox import MailJob, OutboxAttachment, OutboxMessage, OutboxStatus
+from .question import Answer, Question, QuestionKind, QuestionOption
 from .registration import AttendanceMode, Registration, RegistrationStatus, TrackChoice
 from .reminder import SentReminder
 from .summary import Summary, SummaryDocument, SummaryFile, SummaryStatus
@@ -13,8 +16,10 @@ from .user import User, UserRole
 
 __all__ = [
     "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
-    "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "MailJob", "Organisation",
-    "OutboxAttachment", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationStatus",
+    "DelegationStatus", "Event", "EventCoHost", "EventKind", "EventStatus", "MailJob", "MessageRecipient", "Organisation",
+    "OutboxAttachment", "OutboxMessage", "OutboxStatus", "RegistrantMessage", "Registration", "RegistrationStatus",
     "Sector", "SentReminder", "Slot", "Summary", "SummaryDocument", "SummaryFile", "SummaryStatus", "Track", "TrackChoice", "User",
     "UserRole", "utcnow",
 ]
+__all__ += ["FeedbackInvitation", "FeedbackResponse", "FeedbackTrackAnswer", "StateAdminPresence"]
+__all__ += ["Answer", "Question", "QuestionKind", "QuestionOption"]

@@ -20,3 +20,7 @@ class DetailsForm(BaseForm):
                                render_kw={"autocomplete": "organization"})
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)],
                            render_kw={"autocomplete": "organization-title"})
+
+
+class AnswersForm(BaseForm):
+    """The person's answers to the event's own questions: a field per question is added to it."""

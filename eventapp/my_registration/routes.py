@@ -10,12 +10,15 @@ from ..extensions import db
 from ..forms import ConfirmForm, chosen_tracks, with_track_fields
 from ..lookups import get_private_registration
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
+from ..question_fields import answers_from_form, form_values, question_fields, with_question_fields
 from ..services.accounts import audit
 from ..services.documents import calendar
+from ..services.registration import answers as answering
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
+from ..services.registration.questions import event_questions
 from . import bp
-from .forms import ChangeForm, DetailsForm
+from .forms import AnswersForm, ChangeForm, DetailsForm
 
 
 def change_form(registration: Registration):
@@ -35,6 +38,16 @@ def details_form(registration: Registration) -> DetailsForm:
                        position=registration.position)
 
 
+def answers_form(registration: Registration, questions: list, submitted: bool = False) -> AnswersForm:
+    """The person's answers to the asked questions; an archived option they chose stays theirs to keep."""
+    answers = answering.answers_of(registration)
+    kept = {option_id for value in answers.values() for option_id in value.option_ids}
+    form_class = with_question_fields(AnswersForm, questions, get_locale().language, kept)
+    if submitted:
+        return form_class()
+    return form_class(formdata=None, **form_values(questions, answers))
+
+
 @bp.errorhandler(404)
 def link_not_found(error):
     """A dead or mistyped private link: say how to get it again, still as a 404."""
@@ -47,12 +60,25 @@ def show(token: str):
     return show_page(registration, details_form(registration))
 
 
-def show_page(registration: Registration, details: DetailsForm, status: int = 200):
+def show_page(registration: Registration, details: DetailsForm, status: int = 200, answers: AnswersForm | None = None):
+    now = utcnow()
+    questions = event_questions(db.session, registration.event)
+    if answers is None:
+        answers = answers_form(registration, questions)
     return render_template(
         "my_registration/show.html", registration=registration, event=registration.event,
-        form=change_form(registration), details=details, confirm=ConfirmForm(), now=utcnow(),
+        form=change_form(registration), details=details, confirm=ConfirmForm(), now=now,
+        answers_form=answers, question_fields=question_fields(answers, questions),
+        given_answers=given_answers(registration), answers_closed=answering.answering_closed_reason(registration, now),
         **registrations.registration_details(db.session, registration),
     ), status
+
+
+def given_answers(registration: Registration) -> list[tuple[str, str]]:
+    """(question, answer) of every answer the person gave, in the page's language."""
+    locale = get_locale().language
+    answers = sorted(registration.answers, key=lambda a: (a.question.archived_at is not None, a.question.position, a.question_id))
+    return [(a.question.local("text", locale), answering.answer_text(a.question, answering.value_of(a), locale)) for a in answers]
 
 
 @bp.post("/<token>/details")
@@ -66,6 +92,19 @@ def correct_details(token: str):
             flash(_("Your details were saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("my_registration.show", token=token))
     return show_page(registration, form)
+
+
+@bp.post("/<token>/answers")
+def change_answers(token: str):
+    registration = get_private_registration(token)
+    questions = event_questions(db.session, registration.event)
+    form = answers_form(registration, questions, submitted=True)
+    if form.validate_on_submit():
+        done, changed = attempt(form, answering.update_answers, registration, answers_from_form(form, questions), utcnow())
+        if done:
+            flash(_("Your answers were saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("my_registration.show", token=token))
+    return show_page(registration, details_form(registration), answers=form)
 
 
 @bp.post("/<token>/change")

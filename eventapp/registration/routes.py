@@ -9,11 +9,13 @@ from ..extensions import db, limiter
 from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
 from ..labels import label
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
+from ..question_fields import answers_from_form, question_fields, with_question_fields
 from ..services import organisations as directory
 from ..services import place
 from ..services.coverage import delegation
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
+from ..services.registration.questions import event_questions
 from .forms import RegistrationForm
 
 bp = Blueprint("registration", __name__)
@@ -65,7 +67,8 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
     if delegation_request is not None:
         prefill |= {"organisation": delegation_request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
                     f"slot_{delegation_request.track.slot_id}": delegation_request.track_id}
-    form = with_track_fields(RegistrationForm, event, locale, seats)(**prefill)
+    questions = event_questions(db.session, event)
+    form = with_question_fields(with_track_fields(RegistrationForm, event, locale, seats), questions, locale)(**prefill)
     if not event.remote_allowed:
         del form.attendance_mode
     if not closed and form.validate_on_submit():
@@ -82,6 +85,7 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
             consent_data=form.consent_data.data,
             consent_photos=form.consent_photos.data,
             language=form.language.data,
+            answers=answers_from_form(form, questions),
         )
         if delegation_request is None:
             done, outcome = run(registrations.register, event.id, data, now)
@@ -95,6 +99,7 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
     return render_template(
         "registration/register.html", event=event, form=form, closed=closed, delegation=delegation_request,
         organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
+        question_fields=question_fields(form, questions),
         held_until=max((s.held_until for s in seats.values() if s.held), default=None),
     )
 

@@ -4,6 +4,7 @@ Where the source gives no time or capacity, the demo uses ordinary ones (a regio
 session from 10:00 to 16:00 with its workshops at 13:00) and says so in the description.
 """
 import json
+import secrets
 from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 
@@ -17,7 +18,10 @@ from ..models import (
     Event,
     EventKind,
     EventStatus,
+    FeedbackInvitation,
+    Registration,
     Slot,
+    StateAdminPresence,
     Summary,
     SummaryStatus,
     Track,
@@ -26,6 +30,8 @@ from ..models import (
 )
 from . import organisations
 from .events import default_state_admin_minimum, slugify
+from .feedback import answers as feedback_answers
+from .feedback import invitations as feedback_invitations
 from .registration import seat_allocation
 from .registration.lifecycle import RegistrationData, new_registration
 
@@ -70,6 +76,7 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
             if event.city == "Jēkabpils":
                 _seed_jekabpils_people(session, event)
     added += _seed_example_summaries(session, now)
+    added += _seed_jekabpils_feedback(session, now)
     example = _seed_example_event(session, now)
     if example:
         added.append(example.slug)
@@ -158,6 +165,76 @@ def _seed_jekabpils_people(session: Session, event: Event) -> None:
             arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)
             session.add(CheckIn(registration=registration, scan_id=f"demo-{event.slug}-{n}",
                                 scanned_at=arrived, recorded_at=arrived))
+
+
+# The survey after Jēkabpils: more of the people who came, and what everyone answered. The
+# bureaucracy track, where no state-administration person came, says so (the council's lesson);
+# in the minorities track the Culture Ministry's expert was there only on the screen.
+JEKABPILS_MORE_PEOPLE = [
+    # (name, organisation, track number): all came in person
+    ("Ilze Pētersone", 'biedrība "Latvijas Sieviešu nevalstisko organizāciju sadarbības tīkls"', 2),
+    ("Sergejs Ivanovs", 'biedrība "Latvijas Pilsoniskā alianse"', 3),
+    ("Anna Griķe", "Jēkabpils novada pašvaldība", 3),
+    ("Rūta Dārziņa", 'nodibinājums "Sabiedrības līdzdalības fonds"', 4),
+    ("Kārlis Lūsis", 'biedrība "Latvijas Lauku forums"', 4),
+]
+Y, N, DK = StateAdminPresence.YES, StateAdminPresence.NO, StateAdminPresence.DONT_KNOW
+JEKABPILS_FEEDBACK = {
+    # track number: (rating, was state administration present?, what should change, comments) per person
+    1: [(5, Y, "", "Ministrijas pārstāve atbildēja uz mūsu jautājumiem uzreiz."),
+        (4, Y, "Vairāk laika diskusijai.", ""), (4, Y, "", "")],
+    2: [(4, Y, "", ""), (5, Y, "", "Labi, ka Labklājības ministrija bija klāt."), (3, DK, "Skaidrāk pateikt, kurš ir no ministrijas.", "")],
+    3: [(4, Y, "Pārbaudīt skaņu attālinātajam pieslēgumam.", ""), (3, Y, "", ""), (3, DK, "", "")],
+    4: [(2, N, "Valsts kancelejai jābūt klāt birokrātijas mazināšanas grupā.", ""),
+        (3, N, "", "Nebija neviena, kam uzdot jautājumus par birokrātiju."),
+        (2, N, "Ja vadība nevar atbraukt, lai deleģē jomas ekspertu.", ""), (3, N, "", "")],
+}
+
+
+def _seed_jekabpils_feedback(session: Session, now: datetime) -> list[str]:
+    """Invitations and answers of the Jēkabpils survey, where there are none yet."""
+    item = next(e for e in load_events_file()["events"] if e["city"] == "Jēkabpils")
+    event = session.scalar(select(Event).where(Event.slug == event_slug(item)))
+    if event is None or now < event.ends_at or not event.tracks:
+        return []
+    if session.scalar(select(FeedbackInvitation.id).where(FeedbackInvitation.event_id == event.id).limit(1)):
+        return []
+    tracks = event.slots[0].tracks
+    registered = event.starts_at - timedelta(days=7)
+    for n, (name, organisation_name, track_number) in enumerate(JEKABPILS_MORE_PEOPLE, start=1):
+        email = f"demo-aptauja{n}@example.lv"
+        if session.scalar(select(Registration.id).where(Registration.event_id == event.id, Registration.email == email)):
+            continue
+        organisation = organisations.find_organisation(session, organisation_name)
+        track = tracks[track_number - 1]
+        registration = new_registration(event, RegistrationData(
+            full_name=name, email=email, sector=organisation.sector, attendance_mode=AttendanceMode.IN_PERSON,
+            track_ids={track.slot_id: track.id}, consent_data=True, organisation_name=organisation.name,
+        ), registered, organisation_id=organisation.id)
+        seat_allocation.admit(registration)
+        session.add(registration)
+        arrived = event.starts_at - timedelta(minutes=5) + timedelta(minutes=n)
+        session.add(CheckIn(registration=registration, scan_id=f"demo-{event.slug}-aptauja-{n}",
+                            scanned_at=arrived, recorded_at=arrived))
+    session.flush()
+    sent = event.ends_at + timedelta(days=1)
+    answers = {number: list(rows) for number, rows in JEKABPILS_FEEDBACK.items()}
+    answered = 0
+    for attendance in feedback_invitations.attended_registrations(session, event):
+        invitation = FeedbackInvitation(registration=attendance.registration, event=event,
+                                        token=secrets.token_urlsafe(32), sent_at=sent)
+        session.add(invitation)
+        session.flush()
+        track = attendance.tracks[0] if attendance.tracks else None
+        rows = answers.get(track.position) if track is not None else None
+        if not rows:
+            continue
+        rating, present, what_to_change, comments = rows.pop(0)
+        feedback_answers.submit_feedback(session, invitation, feedback_answers.SurveyAnswers(
+            [feedback_answers.TrackAnswer(track.id, rating, present)], what_to_change, comments,
+        ), sent + timedelta(hours=answered + 1))
+        answered += 1
+    return [f"{event.slug}: {answered} feedback answers"]
 
 
 def _seed_example_summaries(session: Session, now: datetime) -> list[str]:

@@ -136,9 +136,14 @@ def organiser_page(new_page, live_app, live_server) -> Page:
         email = create_user(db.session).email
         db.session.commit()
     page = new_page()
+    sign_in(page, live_server, email)
+    return page
+
+
+def sign_in(page: Page, live_server: str, email: str, password: str = PASSWORD) -> None:
+    """Signs the page's browser context in through the sign-in form; returns on the dashboard."""
     page.goto(live_server + "/admin/login")
     page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(live_server + "/admin/")
-    return page

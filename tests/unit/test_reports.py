@@ -150,6 +150,7 @@ def test_csv_opens_in_excel_with_latvian_letters_intact(session, event):
     assert table[0] == [
         "Vārds un uzvārds", "E-pasts", "Organizācija", "Sektors", "Dalības veids", "Statuss", "Darba grupas",
         "Piekļūstamības vajadzības", "Ēdināšanas vajadzības", "Piekrišana fotografēšanai", "Reģistrēts",
+        "Ierašanās atzīmēta",
     ]
     anna, janis, liga, peteris = table[1:]
     assert anna[:6] == ["Anna Bērziņa", "anna@example.lv", "Jēkabpils NVO centrs", "NVO", "Klātienē",

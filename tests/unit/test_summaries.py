@@ -271,7 +271,7 @@ def test_the_demo_has_published_example_summaries_once(session):
     people = session.query(Registration).filter_by(event_id=jekabpils.id).count()
     assert seed_demo(session, utcnow()) == []
     assert session.query(Summary).count() == 8 and len(forum.tracks) == 4
-    assert session.query(Registration).filter_by(event_id=jekabpils.id).count() == people == 10
+    assert session.query(Registration).filter_by(event_id=jekabpils.id).count() == people == 15  # 5 from the survey
 
 
 def test_simultaneous_first_uploads_all_succeed(app):

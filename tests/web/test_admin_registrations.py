@@ -208,7 +208,7 @@ def test_csv_download(client, login, setup):
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:6] == ["Vārds un uzvārds", "E-pasts", "Organizācija", "Sektors", "Dalības veids", "Statuss"]
-    assert rows[0][-1] == "Reģistrēts"
+    assert rows[0][-2:] == ["Reģistrēts", "Ierašanās atzīmēta"]
     assert [row[0] for row in rows[1:]] == ["Anna Bērziņa", "Jānis Ozoliņš", "Pēteris Zariņš"]
     assert rows[2][6] == "Darba grupa 1 (gaidīšanas sarakstā, nr. 1)"
 

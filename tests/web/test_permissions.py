@@ -12,9 +12,10 @@ import pytest
 from flask import current_app
 from reportlab.pdfgen import canvas
 
-from eventapp.models import CheckIn, CheckInLink, OutboxMessage, OutboxStatus, utcnow
+from eventapp.models import CheckIn, CheckInLink, OutboxMessage, OutboxStatus, RegistrantMessage, utcnow
 from eventapp.services.checkin.walk_in import walk_in_ticket
 from eventapp.services.documents import summaries
+from eventapp.services.registration.questions import QuestionData, QuestionKind, add_question
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..helpers import csrf_token
@@ -57,17 +58,33 @@ MATRIX = {
     "GET /admin/events/<slug>/tracks/<int:track_id>/edit": CO_HOST,
     "POST /admin/events/<slug>/tracks/<int:track_id>/edit": CO_HOST,
     "POST /admin/events/<slug>/tracks/<int:track_id>/delete": STAFF,
+    "GET /admin/events/<slug>/questions": STAFF,
+    "GET /admin/events/<slug>/questions/new": STAFF,
+    "POST /admin/events/<slug>/questions/new": STAFF,
+    "GET /admin/events/<slug>/questions/<int:question_id>/edit": STAFF,
+    "POST /admin/events/<slug>/questions/<int:question_id>/edit": STAFF,
+    "POST /admin/events/<slug>/questions/<int:question_id>/move": STAFF,
+    "POST /admin/events/<slug>/questions/<int:question_id>/remove": STAFF,
+    "POST /admin/events/<slug>/questions/<int:question_id>/restore": STAFF,
     "GET /admin/events/<slug>/tracks/<int:track_id>/people": FACILITATOR,
     "POST /admin/events/<slug>/tracks/<int:track_id>/delegation-requests": STAFF,
     "GET /admin/events/<slug>/coverage": STAFF,
     "GET /admin/events/<slug>/coverage-report.<any(csv, xlsx, pdf):format>": STAFF,
     "GET /admin/events/<slug>/registrations": CO_HOST,
     "GET /admin/events/<slug>/registrations.<any(csv, xlsx):format>": CO_HOST,
+    "GET /admin/events/<slug>/feedback": CO_HOST,
+    "GET /admin/events/<slug>/feedback.<any(csv, xlsx):format>": CO_HOST,
     "POST /admin/events/<slug>/registrations/<int:registration_id>/cancel": STAFF,
     "POST /admin/events/<slug>/registrations/<int:registration_id>/move": STAFF,
+    "POST /admin/events/<slug>/registrations/<int:registration_id>/resend": STAFF,
+    "POST /admin/events/<slug>/registrations/bulk": STAFF,
     "GET /admin/events/<slug>/badges.pdf": STAFF,
     "GET /admin/events/<slug>/failed-mail": CO_HOST,
     "POST /admin/events/<slug>/failed-mail/<int:message_id>/retry": CO_HOST,
+    "GET /admin/events/<slug>/messages": CO_HOST,
+    "GET /admin/events/<slug>/messages/new": CO_HOST,
+    "POST /admin/events/<slug>/messages/new": CO_HOST,
+    "GET /admin/events/<slug>/messages/<int:sent_id>": CO_HOST,
     "GET /admin/events/<slug>/checkin": CO_HOST,
     "GET /admin/events/<slug>/checkin/walk-in": CO_HOST,
     "POST /admin/events/<slug>/checkin/walk-in": CO_HOST,
@@ -137,6 +154,7 @@ def build_world(session) -> dict:
         "admin": create_user(session, role="admin"),
     }
     person = create_registration(session, here)
+    asked = [add_question(session, None, e, QuestionData(kind=QuestionKind.SHORT_TEXT, text_lv="Kas?"), utcnow()) for e in (here, elsewhere)]
     other_person = create_registration(session, elsewhere)
     session.add(CheckIn(registration=person, scan_id="world-scan", scanned_at=utcnow()))
     summary_file = summaries.add_file(session, users["organiser"], here.tracks[0], "Kopsavilkums", "kopsavilkums.pdf",
@@ -147,6 +165,8 @@ def build_world(session) -> dict:
         for someone in (person, other_person)
     ]
     session.add_all(failed_mail)
+    sent = [RegistrantMessage(event=e, token=e.slug, subject_lv="Ziņa", body_lv="…") for e in (here, elsewhere)]
+    session.add_all(sent)
     links = []
     for event in (here, elsewhere):
         link = CheckInLink(event_id=event.id, label="Annas tālrunis", secret=uuid.uuid4().hex,
@@ -157,13 +177,14 @@ def build_world(session) -> dict:
     return {
         "users": {role: user.get_id() for role, user in users.items()},
         "participant_token": person.secret,
-        "here": {"slug": here.slug, "registration_id": person.id, "slot_id": here.slots[0].id,
+        "here": {"question_id": asked[0].id, "slug": here.slug, "registration_id": person.id, "slot_id": here.slots[0].id,
                  "track_id": here.tracks[0].id, "link_id": links[0].id, "user_id": facilitator.id,
                  "secret": links[0].secret, "token": "not-a-token", "action": "publish", "format": "csv",
-                 "file_id": summary_file.id, "message_id": failed_mail[0].id,
+                 "file_id": summary_file.id, "message_id": failed_mail[0].id, "sent_id": sent[0].id,
                  "ticket": walk_in_ticket(current_app.secret_key, person)},
-        "elsewhere": {"registration_id": other_person.id, "slot_id": elsewhere.slots[0].id,
-                      "track_id": elsewhere.tracks[0].id, "link_id": links[1].id, "message_id": failed_mail[1].id},
+        "elsewhere": {"question_id": asked[1].id, "registration_id": other_person.id, "slot_id": elsewhere.slots[0].id,
+                      "track_id": elsewhere.tracks[0].id, "link_id": links[1].id, "message_id": failed_mail[1].id,
+                      "sent_id": sent[1].id},
     }
 
 
@@ -231,7 +252,7 @@ def test_each_role_gets_exactly_its_answer(app, make, key):
     assert found == dict(zip(ROLES, MATRIX[key]))
 
 
-NESTED = [key for key in MATRIX if re.search(r"<int:(registration_id|slot_id|track_id|link_id|message_id)>", key)
+NESTED = [key for key in MATRIX if re.search(r"<int:(question_id|registration_id|slot_id|track_id|link_id|message_id|sent_id)>", key)
           and "/admin/events/<slug>" in key]
 
 

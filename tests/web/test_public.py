@@ -111,7 +111,7 @@ def event_with_a_held_seat(app, make) -> tuple[str, dict[str, str]]:
     and the release moment as the pages write it, by language."""
     from flask_babel import force_locale
 
-    from eventapp.formatting import riga_datetime
+    from eventapp.formatting import until_date
 
     from ..factories import create_event, create_registration, future
 
@@ -127,23 +127,24 @@ def event_with_a_held_seat(app, make) -> tuple[str, dict[str, str]]:
         written = {}
         for language, locale in (("lv", "lv"), ("en", "en_GB")):
             with force_locale(locale):
-                written[language] = riga_datetime(release)
+                written[language] = until_date(release, language, with_time=True)
     return make.run(build), written
 
 
 def test_event_page_says_which_seats_are_held_for_state_administration_and_until_when(app, client, make):
     slug, until = event_with_a_held_seat(app, make)
     page = client.get(f"/events/{slug}").get_data(as_text=True)
-    assert f"palikušas 2 vietas, no tām 1 rezervēta valsts pārvaldei (termiņš: {until['lv']})" in page
+    assert f"palikušas 2 vietas, no tām 1 rezervēta valsts pārvaldei {until['lv']}" in page
+    assert until["lv"].startswith("līdz ") and " plkst. " in until["lv"]
     english = switch_to_english(client, f"/events/{slug}").get_data(as_text=True)
-    assert f"2 seats left, 1 of them held for state administration until {until['en']}" in english
+    assert f"2 seats left, 1 of them held for state administration {until['en']}" in english
 
 
 def test_registration_form_offers_the_seats_open_to_anyone_and_notes_the_held_ones(app, client, make):
     slug, until = event_with_a_held_seat(app, make)
     page = client.get(f"/events/{slug}/register").get_data(as_text=True)
     assert "Darba grupa 1 (1 brīva vieta; +1 rezervēta valsts pārvaldei)" in page
-    assert f"(termiņš: {until['lv']})" in page
+    assert f"tiek turētas {until['lv']}:" in page
     english = switch_to_english(client, f"/events/{slug}/register").get_data(as_text=True)
     assert "Working group 1 (1 seat free; +1 held for state administration)" in english
-    assert f"until {until['en']}" in english
+    assert f"kept for state administration {until['en']}:" in english

@@ -49,7 +49,7 @@ DAY = timedelta(days=1)
 
 
 @pytest.mark.parametrize("values, latvian, english_words, register_button", [
-    ({"registration_closes_at": "+20"}, "Reģistrācija ir atvērta. Reģistrācijas beigas:", "Registration is open until", True),
+    ({"registration_closes_at": "+20"}, "Reģistrācija ir atvērta līdz ", "Registration is open until ", True),
     ({"registration_closes_at": "+2"}, "Reģistrācija drīz beigsies:", "Registration closes soon:", True),
     ({"registration_closes_at": "-1"}, "Reģistrācija ir beigusies.", "Registration has closed.", False),
     ({"registration_opens_at": "+5"}, "Reģistrācija vēl nav sākusies. Sākums:", "Registration has not opened yet; it opens", False),

@@ -15,7 +15,7 @@ from ...languages import in_language
 from ...models import Event
 from ...pdf import COUNCIL, column_widths, register_fonts
 from ..documents import spreadsheets
-from .track_coverage import ActualCoverage, TrackCoverage
+from .track_coverage import ActualCoverage, YearColumn
 
 CELL_PADDING = 6  # reportlab's own left and right padding of a table cell, in points
 
@@ -89,16 +89,17 @@ def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, 
     return out.getvalue()
 
 
-def year_chart_svg(columns: list[tuple[Event, list[TrackCoverage]]]) -> str:
+def year_chart_svg(columns: list[YearColumn], locale: str = "lv") -> str:
     """State-administration people per track and event over a year, as SVG readable without colour:
-    each bar carries its numbers, in-person bars are solid and remote ones hatched."""
+    each bar carries its numbers, in-person bars are solid and remote ones hatched; after an
+    event, its numbers say who came (from the check-ins) and its state is the actual one."""
     bar_height, gap, label_width, unit = 18, 6, 330, 28
-    rows = [(event, entry) for event, entries in columns for entry in entries]
+    rows = [entry for column in columns for entry in column.entries]
     title = escape(_("State administration per track"))
     legend = escape(_("Solid: in person; hatched: remote; | : the minimum"))
     height = 40 + len(rows) * (bar_height + gap) + len(columns) * 24
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="760" height="{height}" viewBox="0 0 760 {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="900" height="{height}" viewBox="0 0 900 {height}" '
         f'font-family="DejaVu Sans, sans-serif" font-size="12">',
         f"<title>{title}</title>",
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
@@ -106,12 +107,17 @@ def year_chart_svg(columns: list[tuple[Event, list[TrackCoverage]]]) -> str:
         f'<text x="0" y="14" font-weight="bold">{legend}</text>',
     ]
     y = 30
-    for event, entries in columns:
-        parts.append(f'<text x="0" y="{y + 14}" font-weight="bold">{escape(riga_date(event.starts_at, "medium"))} · {escape(event.city)}</text>')
+    for column in columns:
+        event = column.event
+        heading = " · ".join(filter(None, [riga_date(event.starts_at, "medium"), event.city, event.local("title", locale)]))
+        heading = heading if len(heading) <= 100 else heading[:99] + "…"
+        parts.append(f'<text x="0" y="{y + 14}" font-weight="bold">{escape(heading)}</text>')
         y += 24
-        for entry in entries:
+        actual = {row.track.id: row for row in column.actual or []} if column.with_check_ins else {}
+        for entry in column.entries:
             in_person, remote = len(entry.in_person), len(entry.remote)
-            label = entry.track.title_lv if len(entry.track.title_lv) <= 48 else entry.track.title_lv[:47] + "…"
+            title_text = entry.track.local("title", locale)
+            label = title_text if len(title_text) <= 48 else title_text[:47] + "…"
             parts.append(f'<text x="0" y="{y + 13}">{escape(label)}</text>')
             x = label_width
             if in_person:
@@ -124,7 +130,13 @@ def year_chart_svg(columns: list[tuple[Event, list[TrackCoverage]]]) -> str:
             parts.append(f'<line x1="{minimum_x}" y1="{y - 2}" x2="{minimum_x}" y2="{y + bar_height + 2}" stroke="#9e3039" stroke-width="3"/>')
             text = _("%(in_person)d in person, %(remote)d remote, minimum %(minimum)d",
                      in_person=in_person, remote=remote, minimum=entry.minimum)
-            parts.append(f'<text x="{max(x, minimum_x) + 8}" y="{y + 13}">{escape(text)} · {escape(entry.state.label)}</text>')
+            row = actual.get(entry.track.id)
+            if row is not None:
+                text = _("%(planned)s; arrived %(arrived)d", planned=text, arrived=row.arrived)
+                state = row.state.label
+            else:
+                state = _("no check-in data") if column.is_over else entry.state.label
+            parts.append(f'<text x="{max(x, minimum_x) + 8}" y="{y + 13}">{escape(text)} · {escape(state)}</text>')
             y += bar_height + gap
     parts.append("</svg>")
     return "\n".join(parts)

@@ -70,6 +70,12 @@ class TrackCoverage:
     def short(self) -> int:
         return max(self.minimum - len(self.in_person), 0)
 
+    @property
+    def people(self) -> list[tuple[Registration, str]]:
+        """Everyone of state administration in the track, each with how: in_person, remote or waiting."""
+        return ([(person, "in_person") for person in self.in_person] + [(person, "remote") for person in self.remote]
+                + [(person, "waiting") for person in self.waiting])
+
 
 def event_coverage(session: Session, event: Event, now: datetime) -> list[TrackCoverage]:
     """Each track of the event with its state-administration people, requests and held seats (two queries)."""
@@ -140,6 +146,18 @@ class ActualCoverage:
     def state(self) -> Coverage:
         return coverage_state(self.track.state_admin_minimum, self.arrived, 0, 0)
 
+    @property
+    def minimum(self) -> int:
+        return self.track.state_admin_minimum
+
+    @property
+    def people(self) -> list[tuple[Registration, str]]:
+        """The registered state administration, each with what became of them: came, remote_absent
+        (registered remotely, no arrival recorded) or absent (no arrival recorded)."""
+        not_arrived = [(person, "remote_absent" if person.attendance_mode.value == "remote" else "absent")
+                       for person in self.not_arrived]
+        return [(person, "came") for person in self.arrived_people] + not_arrived
+
 
 def has_check_ins(session: Session, event: Event) -> bool:
     return session.scalar(
@@ -147,15 +165,26 @@ def has_check_ins(session: Session, event: Event) -> bool:
     ) is not None
 
 
-def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
-    """Planned (registrations) against actual (check-ins) state administration per track."""
-    planned = event_coverage(session, event, now)
-    arrived = session.execute(
+def events_with_check_ins(session: Session, events: list[Event]) -> set[int]:
+    """The ids of those of `events` where anyone's arrival is recorded (one query)."""
+    if not events:
+        return set()
+    return set(session.scalars(
+        select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.event_id.in_([event.id for event in events]), CheckIn.undone_at.is_(None))
+        .distinct()
+    ))
+
+
+def _arrivals(session: Session, events: list[Event]) -> list[tuple[int, int]]:
+    """(track id, registration id) of each state-administration person checked in for a track of
+    `events`, at the door or at the track's room (one query)."""
+    return session.execute(
         select(TrackChoice.track_id, Registration.id)
         .join(Registration, Registration.id == TrackChoice.registration_id)
         .join(CheckIn, CheckIn.registration_id == Registration.id)
         .where(
-            Registration.event_id == event.id,
+            Registration.event_id.in_([event.id for event in events]),
             Registration.sector == Sector.STATE_ADMINISTRATION,
             Registration.status == RegistrationStatus.CONFIRMED,
             TrackChoice.status == RegistrationStatus.CONFIRMED,
@@ -165,15 +194,60 @@ def actual_coverage(session: Session, event: Event, now: datetime) -> list[Actua
         .group_by(TrackChoice.track_id, Registration.id)  # a person counts once, however often scanned
         .order_by(Registration.id)
     ).all()
+
+
+def _actual(planned: list[TrackCoverage], arrived: list[tuple[int, int]]) -> list[ActualCoverage]:
     people = {person.id: person for entry in planned for person in entry.in_person + entry.remote}
     came = defaultdict(list)
     for track_id, registration_id in arrived:
-        came[track_id].append(people[registration_id])
+        if registration_id in people:
+            came[track_id].append(people[registration_id])
     return [
         ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), len(came[entry.track.id]), entry,
                        came[entry.track.id])
         for entry in planned
     ]
+
+
+def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
+    """Planned (registrations) against actual (check-ins) state administration per track."""
+    return _actual(event_coverage(session, event, now), _arrivals(session, [event]))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The next moment something changes on the board by itself."""
+
+    kind: str  # "answer": an institution's answer to a delegation request is due; "seats": held seats are released
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """The board in one line: how many tracks in each state, and the next deadline."""
+
+    tracks: int
+    covered: int
+    at_risk: int
+    uncovered: int
+    not_required: int
+    next_deadline: Deadline | None = None
+
+
+def next_deadline(entries: list[TrackCoverage], release_at: datetime, now: datetime) -> Deadline | None:
+    """The earliest future deadline: an open delegation request's, or the release of held seats
+    (while any seat is held)."""
+    candidates = [Deadline("answer", r.deadline_at) for entry in entries for r in entry.open_requests]
+    if release_at > now and any(entry.held for entry in entries):
+        candidates.append(Deadline("seats", release_at))
+    return min(candidates, key=lambda deadline: deadline.at, default=None)
+
+
+def summarise(entries: list[TrackCoverage] | list[ActualCoverage], deadline: Deadline | None = None) -> BoardSummary:
+    """Counts of the tracks by state, planned (`TrackCoverage`) or actual (`ActualCoverage`)."""
+    states = [entry.state for entry in entries]
+    return BoardSummary(len(states), states.count(Coverage.COVERED), states.count(Coverage.AT_RISK),
+                   states.count(Coverage.UNCOVERED), states.count(Coverage.NOT_REQUIRED), deadline)
 
 
 YEAR_KINDS = (EventKind.REGIONAL_SESSION, EventKind.FORUM)
@@ -184,6 +258,38 @@ def year_coverage(session: Session, year: int, now: datetime) -> list[tuple[Even
     events = year_events(session, year)
     coverage = events_coverage(session, events, now)
     return [(event, coverage[event.id]) for event in events]
+
+
+@dataclass
+class YearColumn:
+    """An event of the year: its plan, and after it who came."""
+
+    event: Event
+    entries: list[TrackCoverage]  # planned, from registrations
+    actual: list[ActualCoverage] | None = None  # after the event, from check-ins; None before it ends
+    with_check_ins: bool = False  # after the event: whether anyone's arrival was recorded
+
+    @property
+    def is_over(self) -> bool:
+        return self.actual is not None
+
+
+def year_columns(session: Session, year: int, now: datetime) -> list[YearColumn]:
+    """`year_coverage`, with each past event's actual coverage from its check-ins: the same
+    statements however many events and tracks."""
+    events = year_events(session, year)
+    coverage = events_coverage(session, events, now)
+    past = [event for event in events if now >= event.ends_at]
+    arrived = _arrivals(session, past) if past else []
+    checked = events_with_check_ins(session, past)
+    columns = []
+    for event in events:
+        column = YearColumn(event, coverage[event.id])
+        if now >= event.ends_at:
+            column.actual = _actual(column.entries, arrived)
+            column.with_check_ins = event.id in checked
+        columns.append(column)
+    return columns
 
 
 def year_events(session: Session, year: int) -> list[Event]:

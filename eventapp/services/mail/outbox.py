@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Event, OutboxMessage, OutboxStatus
 from ..checkin import badges
-from . import compose, mail_jobs
+from . import compose, mail_jobs, messages
 
 log = logging.getLogger(__name__)
 
@@ -251,8 +251,10 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime, report:
 def deliver_due(session: Session, now: datetime, limit: int = 500) -> DeliveryReport:
     """Send what is due, oldest first; each message succeeds or fails on its own.
 
-    The mail to everyone about an event change is written out first (`mail_jobs`)."""
+    The mail to everyone about an event change is written out first (`mail_jobs`), and so are
+    the organisers' messages to registrants (`messages`)."""
     mail_jobs.expand_mail_jobs(session, now)
+    messages.expand_messages(session, now)
     report = DeliveryReport()
     config = current_app.config
     use_smtp = bool(config.get("MAIL_SERVER"))

@@ -1,6 +1,6 @@
 """Registering, changing, cancelling, and what a registrant may see and delete of their own data."""
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +26,8 @@ from ..accounts import audit
 from ..exceptions import DomainError
 from ..mail import compose
 from . import registration_state, seat_allocation, seat_counts, seat_holds
+from .answers import AnswerValue, answer_lines, answer_text, check_answers, save_answers, value_of
+from .questions import event_questions
 
 CONSENT_WORDING_VERSION = "2025-1"
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -49,6 +51,7 @@ class RegistrationData:
     dietary_needs: str = ""
     consent_photos: bool = False
     language: str = "lv"
+    answers: dict[int, AnswerValue] = field(default_factory=dict)  # question id -> answer
 
 
 @dataclass
@@ -140,6 +143,8 @@ def register(
             track_ids=data.track_ids | {delegation.track.slot_id: delegation.track_id},
         )
     _check_choices(event, data)
+    questions = event_questions(session, event)
+    answers = check_answers(questions, data.answers)
     email = normalise_email(data.email)
     track_ids = [data.track_ids[slot.id] for slot in event.slots if slot.tracks]
     found = _lookups(session, event, email, " ".join(data.organisation_name.split()), track_ids)
@@ -163,6 +168,7 @@ def register(
         held = seat_holds.held_seats(session, event, now)
     seat_allocation.seat_newcomer(event, registration, found.taken_event, found.taken_tracks, held)
     session.add(registration)
+    save_answers(session, registration, questions, answers, now)
     if delegation is not None:
         registration.delegation_request_id = delegation.id
         delegation.status = DelegationStatus.ACCEPTED
@@ -171,7 +177,8 @@ def register(
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
     session.flush()  # the id: the invite's UID and the place in the queues are made from it
     # No audit entry: the registration itself records when it was made and by whom.
-    compose.queue_registration_mail(session, kind, registration, registration_details(session, registration))
+    details = registration_details(session, registration) | {"answers": answer_lines(questions, answers, registration.language)}
+    compose.queue_registration_mail(session, kind, registration, details)
     return RegistrationResult(registration, created=True)
 
 
@@ -385,6 +392,11 @@ def export_personal_data(registration: Registration) -> dict:
         "tracks": [{"title": c.track.title_lv, "status": c.status.value} for c in registration.choices],
         "access_needs": registration.access_needs,
         "dietary_needs": registration.dietary_needs,
+        "answers": [
+            {"question": answer.question.local("text", registration.language),
+             "answer": answer_text(answer.question, value_of(answer), registration.language)}
+            for answer in registration.answers
+        ],
         "language": registration.language,
         "consent": {
             "data_processing_at": registration.consent_data_at.isoformat(),
@@ -413,6 +425,7 @@ def anonymise(registration: Registration, now: datetime) -> None:
     registration.access_needs = ""
     registration.dietary_needs = ""
     registration.consent_photos = False
+    registration.answers.clear()  # what people write in answers may say who they are
     registration.secret = new_secret()
     registration.badge_secret = new_secret()
     registration.anonymised_at = now

@@ -1,4 +1,5 @@
 """The organisers' view of an event's registrations: the rows, their counts, and the export."""
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -6,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...languages import in_language
 from ...models import (
     AttendanceMode,
+    CheckIn,
     Event,
+    Organisation,
     Registration,
     RegistrationStatus,
     Sector,
@@ -28,6 +31,20 @@ CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
 )
 _ID = re.compile(r"[0-9]{1,9}")
+# A search: at most this many characters, and this many words (each must match).
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 6
+CHECKIN_VALUES = ("yes", "no")
+
+# The letters a search takes as plain ones, in both cases: Latvian first, then those of the
+# neighbours' names met in registrations. 'berzina' finds 'Bērziņa'.
+_PLAIN = dict(zip("āčēģīķļņšūžąęėįųõäöüéō", "acegiklnsuzaeeiuoaoueo", strict=True))
+_FOLD_TABLE = {ord(letter): plain for letter, plain in _PLAIN.items()} | {
+    ord(letter.upper()): plain for letter, plain in _PLAIN.items()
+}
+_VARIANTS: dict[str, str] = {}
+for _letter, _plain in _PLAIN.items():
+    _VARIANTS[_plain] = _VARIANTS.get(_plain, "") + _letter + _letter.upper()
 
 
 def _enum_value(enum_class, value):
@@ -47,26 +64,35 @@ class RegistrationFilters:
     status: RegistrationStatus | None = None
     sector: Sector | None = None
     mode: AttendanceMode | None = None
+    q: str | None = None  # words searched for in name, email and organisation
+    checkin: str | None = None  # "yes": checked in at the door; "no": not (yet)
 
     @classmethod
     def from_args(cls, args: Mapping, event: Event) -> "RegistrationFilters":
-        """The filters of a query string (`track`, `status`, `sector`, `mode`).
+        """The filters of a query string (`track`, `status`, `sector`, `mode`, `q`, `checkin`).
 
         Only known values are taken: a value that is unknown, malformed or of another event
-        is ignored, so nothing typed in the address ever reaches a query.
+        is ignored, so nothing typed in the address ever reaches a query. A search is cut to
+        `MAX_QUERY_LENGTH` characters and its spaces tidied; an empty one is no search.
         """
         track = args.get("track")
         track_id = int(track) if isinstance(track, str) and _ID.fullmatch(track) else None
+        checkin = args.get("checkin")
         return cls(
             track_id=track_id if track_id in {t.id for t in event.tracks} else None,
             status=_enum_value(RegistrationStatus, args.get("status")),
             sector=_enum_value(Sector, args.get("sector")),
             mode=_enum_value(AttendanceMode, args.get("mode")),
+            q=_clean_query(args.get("q")),
+            checkin=checkin if checkin in CHECKIN_VALUES else None,
         )
 
     def as_args(self) -> dict[str, str]:
         """The query string that gives these filters back (for links and redirects)."""
-        args = {"track": self.track_id, "status": self.status, "sector": self.sector, "mode": self.mode}
+        args = {
+            "q": self.q, "track": self.track_id, "status": self.status, "sector": self.sector,
+            "mode": self.mode, "checkin": self.checkin,
+        }
         return {
             name: str(value.value if hasattr(value, "value") else value)
             for name, value in args.items() if value is not None
@@ -75,6 +101,89 @@ class RegistrationFilters:
     @property
     def active(self) -> bool:
         return bool(self.as_args())
+
+
+def _clean_query(value) -> str | None:
+    """A search as typed, cut to size, with its runs of spaces made one; None when empty."""
+    if not isinstance(value, str):
+        return None
+    cleaned = " ".join("".join(ch for ch in value[:MAX_QUERY_LENGTH] if ch.isprintable()).split())
+    return cleaned or None
+
+
+def fold_search(text: str) -> str:
+    """`text` as the search compares it: lower case, its Latvian (and neighbouring) letters plain.
+
+    'Bērziņa' -> 'berzina'.
+    """
+    return text.translate(_FOLD_TABLE).lower()
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression finding a folded `word` in unfolded text: each letter in both cases
+    and with its diacritic forms ('be' -> '[bB][eEēĒęĘėĖéÉ]'), everything else literal.
+
+    Written in what Python's `re` (SQLite's REGEXP, as SQLAlchemy provides it) and PostgreSQL's
+    `~` read alike: bracket lists of letters and backslash before any other character, and no
+    reliance on either database's idea of case. So both find the same rows.
+    """
+    parts = []
+    for char in word:
+        if char.isalnum():
+            upper = char.upper()
+            letters = char + (upper if len(upper) == 1 and upper != char else "") + _VARIANTS.get(char, "")
+            parts.append(f"[{letters}]" if len(letters) > 1 else letters)
+        else:
+            parts.append("\\" + char)
+    return "".join(parts)
+
+
+def _searched_text():
+    """Name, email and organisation (the directory's name, or as typed) of a registration."""
+    directory_name = (
+        select(Organisation.name).where(Organisation.id == Registration.organisation_id).scalar_subquery()
+    )
+    return (
+        Registration.full_name + literal(" ") + Registration.email + literal(" ")
+        + func.coalesce(directory_name, Registration.organisation_name, literal(""))
+    )
+
+
+def _arrived():
+    """The registration has a check-in at the door that was not undone."""
+    return exists().where(
+        CheckIn.registration_id == Registration.id, CheckIn.track_id.is_(None), CheckIn.undone_at.is_(None)
+    )
+
+
+def registrations_query(event: Event, filters: RegistrationFilters) -> Select:
+    """The event's registrations narrowed by every one of `filters`, oldest first.
+
+    A Select of Registration, for the list, its export, and messages to a filtered set of
+    people. The search matches when every word of `filters.q` is found in the person's name,
+    email or organisation, with case and Latvian diacritics ignored, alike on SQLite and
+    PostgreSQL. `checkin` counts check-ins at the door that were not undone.
+    """
+    query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    if filters.status is not None:
+        query = query.where(Registration.status == filters.status)
+    if filters.sector is not None:
+        query = query.where(Registration.sector == filters.sector)
+    if filters.mode is not None:
+        query = query.where(Registration.attendance_mode == filters.mode)
+    if filters.track_id is not None:
+        query = query.where(Registration.choices.any(TrackChoice.track_id == filters.track_id))
+    if filters.checkin == "yes":
+        query = query.where(_arrived())
+    elif filters.checkin == "no":
+        query = query.where(~_arrived())
+    if filters.q:
+        words = fold_search(filters.q).split()[:MAX_QUERY_WORDS]
+        if words:
+            searched = _searched_text()
+            for word in words:
+                query = query.where(searched.regexp_match(word_pattern(word)))
+    return query
 
 
 @dataclass(frozen=True)
@@ -105,28 +214,37 @@ class RegistrationRow:
     consent_photos: bool
     registered_at: datetime
     anonymised: bool
+    arrived_at: datetime | None = None  # the first check-in at the door, not undone
 
 
-def registration_rows(session: Session, event: Event, filters: RegistrationFilters) -> list[RegistrationRow]:
-    """The event's registrations, oldest first, narrowed by `filters`, with each chosen track.
+def arrival_times(session: Session, event: Event) -> dict[int, datetime]:
+    """Registration id -> when the person was first checked in at the door (undone ones apart)."""
+    first: dict[int, datetime] = {}
+    for registration_id, scanned_at in session.execute(
+        select(CheckIn.registration_id, CheckIn.scanned_at)
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.event_id == event.id, CheckIn.track_id.is_(None), CheckIn.undone_at.is_(None))
+        .order_by(CheckIn.scanned_at, CheckIn.id)
+    ):
+        first.setdefault(registration_id, scanned_at)
+    return first
+
+
+def registration_rows(
+    session: Session, event: Event, filters: RegistrationFilters, *, offset: int = 0, limit: int | None = None
+) -> list[RegistrationRow]:
+    """The event's registrations, oldest first, narrowed by `filters`, with each chosen track
+    (`limit` of them from `offset`, for a page).
 
     A fixed number of queries, however many people registered.
     """
-    query = (
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.choices), selectinload(Registration.organisation))
-        .order_by(Registration.id)
+    query = registrations_query(event, filters).options(
+        selectinload(Registration.choices), selectinload(Registration.organisation)
     )
-    if filters.status is not None:
-        query = query.where(Registration.status == filters.status)
-    if filters.sector is not None:
-        query = query.where(Registration.sector == filters.sector)
-    if filters.mode is not None:
-        query = query.where(Registration.attendance_mode == filters.mode)
-    if filters.track_id is not None:
-        query = query.where(Registration.choices.any(TrackChoice.track_id == filters.track_id))
+    if offset or limit is not None:
+        query = query.offset(offset).limit(limit)
     registrations = session.scalars(query).all()
+    arrivals = arrival_times(session, event)
     queues = seat_allocation.queue_positions(session, event)
     event_queue, track_queue = queues.event, queues.tracks
     tracks = {track.id: track for track in event.tracks}
@@ -150,9 +268,72 @@ def registration_rows(session: Session, event: Event, filters: RegistrationFilte
             consent_photos=registration.consent_photos,
             registered_at=registration.created_at,
             anonymised=registration.anonymised_at is not None,
+            arrived_at=arrivals.get(registration.id),
         )
         for registration in registrations
     ]
+
+
+PAGE_SIZE = 50
+
+
+def page_number(value) -> int:
+    """The page asked for in the address: a whole number from 1, anything else is page 1."""
+    if isinstance(value, str) and _ID.fullmatch(value.strip()) and int(value) > 0:
+        return int(value)
+    return 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the list: its rows, where they lie among all that match, and the pages around."""
+
+    rows: list[RegistrationRow]
+    number: int  # from 1
+    pages: int  # at least 1, even when nothing matches
+    total: int  # rows matching the filters, on all pages
+    size: int
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row among all (from 1; 0 when there is none)."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link to: the first, the last, and `around` either side of this one;
+        None where numbers are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.number - around), min(self.pages, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+def registration_page(
+    session: Session, event: Event, filters: RegistrationFilters, number: int, size: int = PAGE_SIZE
+) -> Page:
+    """Page `number` of the rows matching `filters`; a number past the end gives the last page."""
+    total = session.scalar(
+        select(func.count()).select_from(registrations_query(event, filters).order_by(None).subquery())
+    ) or 0
+    pages = max(1, math.ceil(total / size))
+    number = min(max(number, 1), pages)
+    rows = registration_rows(session, event, filters, offset=(number - 1) * size, limit=size)
+    return Page(rows, number, pages, total, size)
 
 
 @dataclass(frozen=True)
@@ -256,6 +437,7 @@ def registrations_table(rows: list[RegistrationRow], event: Event, locale: str =
             _("Name"), _("Email"), _("Organisation"), _("Sector"), _("Attendance"), _("Status"),
             *(slot.local("title", locale) for slot in slots),
             _("Accessibility needs"), _("Dietary needs"), _("Consent to photos"), _("Registered at"),
+            _("Checked in"),
         ]
         cells = [
             [
@@ -263,7 +445,7 @@ def registrations_table(rows: list[RegistrationRow], event: Event, locale: str =
                 row.mode.label, _export_status(row, locale),
                 *(_export_choice(row.choices.get(slot.id), row, locale) for slot in slots),
                 row.access_needs, row.dietary_needs, _("Yes") if row.consent_photos else _("No"),
-                row.registered_at,
+                row.registered_at, row.arrived_at,
             ]
             for row in rows
         ]
