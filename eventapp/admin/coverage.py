@@ -11,6 +11,7 @@ from ..lookups import get_track
 from ..models import Organisation, utcnow
 from ..permissions import event_for, require
 from ..services.coverage import coverage_report, delegation, track_coverage
+from ..services.feedback import results as feedback_results
 from ..services.registration import seat_holds
 from . import bp
 from .forms import DelegationForm
@@ -28,14 +29,23 @@ def delegation_form(track, institutions, formdata=None) -> DelegationForm:
     return form
 
 
+def participants_saw(event) -> coverage_report.Saw:
+    """What each track's participants said in the survey; None when nobody was invited (two queries)."""
+    if not feedback_results.was_surveyed(db.session, event):
+        return None
+    return feedback_results.participants_saw(db.session, event)
+
+
 def board(event, forms=None):
     """Before the event, what is planned and what to do; after it, who came."""
     now = utcnow()
     if now >= event.ends_at:
         actual = track_coverage.actual_coverage(db.session, event, now)
+        saw = participants_saw(event)
         return render_template(
             "admin/coverage.html", event=event, actual=actual, now=now, summary=track_coverage.summarise(actual),
             with_check_ins=track_coverage.has_check_ins(db.session, event),
+            said={row.track.id: coverage_report.participants_said(saw, row.track.id) for row in actual},
         )
     entries = track_coverage.event_coverage(db.session, event, now)
     release_at = seat_holds.release_moment(event)
@@ -101,11 +111,12 @@ def coverage_report_file(slug: str, format: str):
     event = event_for(slug, "view_coverage")
     rows = track_coverage.actual_coverage(db.session, event, utcnow())
     with_check_ins = track_coverage.has_check_ins(db.session, event)
+    saw = participants_saw(event)
     locale = get_locale().language
     if format != "pdf":
-        table = coverage_report.report_table(event, rows, with_check_ins, locale)
+        table = coverage_report.report_table(event, rows, with_check_ins, locale, saw)
         return table_response(table, format, f"{event.slug}-coverage")
     return Response(
-        coverage_report.report_pdf(event, rows, with_check_ins, locale), mimetype="application/pdf",
+        coverage_report.report_pdf(event, rows, with_check_ins, locale, saw), mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-coverage.pdf"'},
     )

@@ -26,7 +26,8 @@ from ..models import (
 )
 from ..permissions import can, event_for
 from ..services.mail import event_reminders, messages
-from ..services.registration.registration_list import RegistrationFilters
+from ..services.registration.answers import filter_choices
+from ..services.registration.registration_list import RegistrationFilters, answer_arg
 from . import bp
 
 ACTION = "message_registrants"
@@ -58,16 +59,34 @@ class MessageForm(BaseForm):
         form.sector.choices = everyone + label_choices(Sector)
         form.mode.choices = everyone + label_choices(AttendanceMode)
         form.checkin.choices = everyone + [("yes", _l("Checked in")), ("no", _l("Not checked in"))]
+        form.answer_filters = ()
         return form
 
     def filters(self, event: Event) -> RegistrationFilters:
-        """The recipients' filters, read as the registrations list reads its own (junk ignored)."""
-        return RegistrationFilters.from_args({name: self[name].data or "" for name in FILTER_FIELDS}, event)
+        """The recipients' filters, read as the registrations list reads its own (junk ignored);
+        filters on answers come as the list's hidden `a<question id>` fields."""
+        args = {name: self[name].data or "" for name in FILTER_FIELDS}
+        filters = RegistrationFilters.from_args(args | answer_args(request.form), event)
+        self.answer_filters = answer_filters(filters, _locale())
+        return filters
 
     def text(self) -> messages.MessageText:
         return messages.MessageText(
             self.subject_lv.data or "", self.body_lv.data or "", self.subject_en.data or "", self.body_en.data or "",
         )
+
+
+def answer_args(args) -> dict[str, str]:
+    """The `a<question id>` filters among `args` (checked by `RegistrationFilters.from_args`)."""
+    return {key: value for key, value in args.items() if key[:1] == "a" and key[1:].isdigit()}
+
+
+def answer_filters(filters: RegistrationFilters, locale: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(field name, value, question, answer in words) of each filter on an answer, for the form to carry."""
+    return tuple(
+        (answer_arg(question), value, question.local("text", locale), dict(filter_choices(question, locale)).get(value, value))
+        for question, value in filters.answers
+    )
 
 
 def _locale() -> str:
@@ -85,10 +104,13 @@ def message_new(slug: str):
     event = event_for(slug, ACTION)
     if request.method == "GET":
         # Filters may come from the registrations list's address.
-        prefill = RegistrationFilters.from_args(request.args, event).as_args()
+        filters = RegistrationFilters.from_args(request.args, event)
+        prefill = filters.as_args()
         form = MessageForm.for_event(event, _locale(), formdata=None, token=messages.new_token(), **prefill)
+        form.answer_filters = answer_filters(filters, _locale())
         return render_template("admin/message_form.html", event=event, form=form, shown=None)
     form = MessageForm.for_event(event, _locale())
+    form.filters(event)  # reads the filters on answers the form carries
     if not form.validate_on_submit():
         return render_template("admin/message_form.html", event=event, form=form, shown=None)
     action = request.form.get("action")
@@ -139,7 +161,8 @@ def message_detail(slug: str, sent_id: int):
     if message is None:
         abort(404)
     filters = RegistrationFilters.from_args(message.filters, event)
-    return render_template("admin/message_detail.html", event=event, message=message, filters=filters)
+    return render_template("admin/message_detail.html", event=event, message=message, filters=filters,
+                           answer_filters=answer_filters(filters, _locale()))
 
 
 @bp.app_template_global("event_reminder")

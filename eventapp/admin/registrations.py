@@ -13,6 +13,7 @@ from ..lookups import get_registration, get_track
 from ..models import Event, RegistrationStatus, utcnow
 from ..permissions import can, event_for, require
 from ..services.registration import bulk_actions
+from ..services.registration.answers import answer_text, filter_choices, question_columns
 from ..services.registration.lifecycle import cancel_registration, change_registration
 from ..services.registration.registration_list import (
     RegistrationFilters,
@@ -41,23 +42,31 @@ def list_url(event: Event) -> str:
 @bp.get("/events/<slug>/registrations")
 def registration_list(slug: str):
     event = event_for(slug, "view_registrations")
-    filters = RegistrationFilters.from_args(request.args, event)
-    page = registration_page(db.session, event, filters, page_number(request.args.get("page")))
+    locale = get_locale().language
+    columns = question_columns(db.session, event, locale)
+    questions = [question for question, _title in columns]
+    filters = RegistrationFilters.from_args(request.args, event, questions)
+    page = registration_page(db.session, event, filters, page_number(request.args.get("page")), questions=questions)
     may_manage = can(current_user, "manage_registrations", event)
     return render_template(
         "admin/registrations.html", event=event, filters=filters, page=page, rows=page.rows,
         back_args=filters.as_args() | ({"page": str(page.number)} if page.number > 1 else {}),
         summary=registration_summary(db.session, event),
-        may_manage=may_manage, bulk=BulkRegistrationsForm.for_event(event, get_locale().language) if may_manage else None,
+        may_manage=may_manage, bulk=BulkRegistrationsForm.for_event(event, locale) if may_manage else None,
+        may_message=can(current_user, "message_registrants", event),
+        columns=columns, filter_choices=filter_choices, answer_text=answer_text,
     )
 
 
 @bp.get("/events/<slug>/registrations.<any(csv, xlsx):format>")
 def registration_export(slug: str, format: str):
     event = event_for(slug, "view_registrations")
-    filters = RegistrationFilters.from_args(request.args, event)
-    rows = registration_rows(db.session, event, filters)
-    table = registrations_table(rows, event, get_locale().language)
+    locale = get_locale().language
+    columns = question_columns(db.session, event, locale)
+    questions = [question for question, _title in columns]
+    filters = RegistrationFilters.from_args(request.args, event, questions)
+    rows = registration_rows(db.session, event, filters, questions=questions)
+    table = registrations_table(rows, event, locale, columns)
     return table_response(table, format, f"{event.slug}-registrations")
 
 

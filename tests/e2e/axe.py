@@ -31,7 +31,9 @@ def install(context: BrowserContext) -> None:
 
 
 def violations(page: Page) -> list[dict]:
-    """axe's serious and critical violations on the page as it is now."""
+    """axe's serious and critical violations on the page as it is now (once the page's scripts have
+    seen its last change of size: a resize observer answers in the next frame)."""
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     found = page.evaluate(RUN, TAGS)
     return [v for v in found if v["impact"] in BLOCKING]
 

@@ -13,12 +13,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from eventapp.extensions import db
-from eventapp.models import Event, utcnow
+from eventapp.models import CheckIn, Event, FeedbackInvitation, StateAdminPresence, utcnow
 from eventapp.services.checkin import check_ins
 from eventapp.services.coverage import delegation
 from eventapp.services.demo import EXAMPLE_SLUG
+from eventapp.services.feedback import answers as feedback
+from eventapp.services.feedback import invitations
 
-from ..factories import create_registration, create_user
+from ..factories import create_event, create_registration, create_user
 from . import axe
 from .conftest import TIMEOUT_MS, sign_in
 
@@ -46,6 +48,20 @@ def sign_in_wrongly(page: Page) -> None:
     page.get_by_label("Parole").fill("nepareiza parole")
     page.locator("form.form button[type=submit]").click()
     expect(page.locator(".flash-error, .error").first).to_be_visible()
+
+
+def survey_shown(page: Page) -> None:
+    expect(page.get_by_test_id("feedback-track")).to_have_count(1)
+
+
+def thanks_shown(page: Page) -> None:
+    expect(page.get_by_test_id("answered")).to_be_visible()
+
+
+def submit_empty_survey(page: Page) -> None:
+    page.get_by_test_id("feedback-form").locator("button[type=submit]").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary] a")).to_have_count(2)  # the rating and the presence question
 
 
 def door_ready(page: Page) -> None:
@@ -76,6 +92,9 @@ PARTICIPANT = {
     "volunteer-checkin": Spec("/checkin/{secret}", then=door_ready),
     "volunteer-walk-in": Spec("/checkin/{secret}/walk-in"),
     "survey-dead-link": Spec("/feedback/not-a-token", status=404),
+    "survey": Spec("/feedback/{survey}", then=survey_shown),
+    "survey-with-errors": Spec("/feedback/{survey}", then=submit_empty_survey),
+    "survey-thanks": Spec("/feedback/{answered_survey}/thanks", then=thanks_shown),
 }
 ORGANISER = {
     "dashboard": Spec("/admin/"),
@@ -110,6 +129,25 @@ ORGANISER = {
 REBUILT_ELSEWHERE = ["registrations", "registrations-past", "coverage-board", "coverage-board-past", "coverage-year"]
 
 
+def survey_links(session, now) -> tuple[str, str]:
+    """The survey links of two people checked in at an event that ended yesterday; the second has answered."""
+    event = create_event(session, tracks=2, starts_at=now - timedelta(days=1, hours=6), title_lv="Sēde Rēzeknē")
+    people = []
+    for n in range(2):
+        person = create_registration(session, event, now=event.starts_at - timedelta(days=7),
+                                     full_name=f"Jānis Bērziņš {n}")
+        session.add(CheckIn(registration=person, scan_id=f"survey-{event.slug}-{n}", scanned_at=event.starts_at,
+                            recorded_at=event.starts_at))
+        people.append(person)
+    session.flush()
+    invitations.invite_attendees(session, event, now)
+    links = [session.scalar(select(FeedbackInvitation).where(FeedbackInvitation.registration_id == p.id)) for p in people]
+    tracks = feedback.survey_tracks(session, links[1])
+    feedback.submit_feedback(session, links[1], feedback.SurveyAnswers(
+        [feedback.TrackAnswer(track.id, 4, StateAdminPresence.YES) for track in tracks], "Vairāk laika", ""), now)
+    return links[0].token, links[1].token
+
+
 @pytest.fixture(scope="module")
 def site(live_app) -> dict:
     """What the addresses name: the example event with a participant, a delegation request and a
@@ -125,8 +163,10 @@ def site(live_app) -> dict:
         request = delegation.send_request(db.session, organiser, event.tracks[-1], institution,
                                           "kanceleja@example.lv", "", now)
         link = check_ins.create_link(db.session, event, organiser, "Brīvprātīgā Ilze", now + timedelta(hours=6), now)
+        survey, answered_survey = survey_links(db.session, now)
         db.session.commit()
         return {
+            "survey": survey, "answered_survey": answered_survey,
             "slug": event.slug, "track": event.tracks[0].id, "past_track": past.tracks[0].id,
             "token": person.secret, "delegation": request.secret, "secret": link.secret,
             "user": organiser.id, "email": organiser.email,

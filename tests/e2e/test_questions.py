@@ -1,7 +1,11 @@
 """An event's own question in a real browser: an organiser asks it, a participant answers it."""
+import csv
+import io
 import re
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -84,3 +88,44 @@ def test_an_organiser_adds_a_one_choice_question_and_a_participant_answers_it(
     answers = person.get_by_test_id("answers")
     expect(answers.get_by_role("group", name=QUESTION).get_by_label("Zivis")).to_be_checked()
     assert_accessible(person)
+
+    # The organiser reads the answer in the registrations list, filters by it, and downloads it.
+    organiser.goto(f"{live_server}/admin/events/{EXAMPLE_SLUG}/registrations?q=Jaut%C4%81t%C4%81ja")
+    row = organiser.locator("[data-testid=registrations] tbody tr", has_text="Ilze Jautātāja")
+    expect(row).to_have_count(1)
+    row.get_by_test_id("answers").locator("summary").click()
+    expect(row.get_by_test_id("answers")).to_contain_text(QUESTION)
+    expect(row.get_by_test_id("answers")).to_contain_text("Zivis")
+    organiser.set_viewport_size({"width": 1280, "height": 900})
+    assert organiser.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    assert_accessible(organiser)
+
+    def filter_by(answer: str) -> None:
+        organiser.goto(f"{live_server}/admin/events/{EXAMPLE_SLUG}/registrations")
+        organiser.get_by_test_id("answer-filters").locator("summary").click()
+        organiser.get_by_label(QUESTION).select_option(label=answer)
+        organiser.get_by_test_id("filters").get_by_role("button", name="Atlasīt", exact=True).click()
+
+    filter_by("Zivis")
+    expect(organiser).to_have_url(re.compile(r"[?&]a[0-9]+=[0-9]+"))
+    listed = organiser.get_by_test_id("registrations")
+    expect(listed.locator("tbody tr")).to_have_count(1)
+    expect(listed).to_contain_text("Ilze Jautātāja")
+    expect(organiser.get_by_label(QUESTION)).to_have_value(re.compile(r"^[0-9]+$"))
+
+    with organiser.expect_download() as download_info:
+        organiser.get_by_role("link", name="Lejupielādēt CSV").click()
+    exported = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_bytes().decode("utf-8-sig"))))
+    assert exported[0][-1] == QUESTION
+    assert [(row[0], row[-1]) for row in exported[1:]] == [("Ilze Jautātāja", "Zivis")]
+
+    xlsx_url = organiser.get_by_role("link", name="Lejupielādēt Excel (.xlsx)").get_attribute("href")
+    response = organiser.request.get(live_server + xlsx_url)
+    assert response.ok
+    values = [[cell.value for cell in line] for line in load_workbook(io.BytesIO(response.body())).active.iter_rows()]
+    assert values[0][-1] == QUESTION
+    assert [(line[0], line[-1]) for line in values[1:]] == [("Ilze Jautātāja", "Zivis")]
+
+    filter_by("Gaļa")
+    expect(organiser.get_by_test_id("registrations")).to_have_count(0)
+    expect(organiser.get_by_text("Atlasei neatbilst neviena reģistrācija.")).to_be_visible()

@@ -194,3 +194,58 @@ def test_the_board_holds_the_seats_the_seating_rule_holds(session, released):
     delegation_request.status = DelegationStatus.DECLINED
     by_track = {entry.track.id: entry.held for entry in track_coverage.event_coverage(session, event, utcnow())}
     assert by_track == {track.id: seat_holds.held_seats(session, event, utcnow()).get(track.id, 0) for track in event.tracks}
+
+
+def with_questions(session, event: Event) -> int:
+    """Two questions (one choice, yes / no) and a removed one, answered by every registrant of the
+    event; the removed one's id."""
+    from eventapp.models import QuestionKind, Registration
+    from eventapp.services.registration.answers import AnswerValue, save_answers
+    from eventapp.services.registration.questions import QuestionData, add_question, remove_question
+
+    menu = add_question(session, None, event, QuestionData(
+        kind=QuestionKind.ONE_CHOICE, text_lv="Ēdienkarte", options_lv=["Veģetārā", "Zivis"]), utcnow())
+    photos = add_question(session, None, event, QuestionData(kind=QuestionKind.YES_NO, text_lv="Foto?"), utcnow())
+    old = add_question(session, None, event, QuestionData(kind=QuestionKind.SHORT_TEXT, text_lv="Transports"), utcnow())
+    questions = [menu, photos, old]
+    for n, registration in enumerate(session.scalars(select(Registration).where(Registration.event_id == event.id))):
+        answers = {menu.id: AnswerValue(option_ids=(menu.options[n % 2].id,)), photos.id: AnswerValue(yes_no=n % 3 == 0),
+                   old.id: AnswerValue(text=f"Vilciens {n}")}
+        save_answers(session, registration, questions, answers, utcnow())
+    session.flush()
+    remove_question(session, None, old, utcnow())
+    session.flush()
+    return old.id
+
+
+@pytest.mark.parametrize("answer_filter", [False, True])
+def test_the_registrations_page_and_export_read_answers_with_the_same_statements_for_1_and_50(
+    session, count_queries, answer_filter
+):
+    from eventapp.services.registration.answers import question_columns
+    from eventapp.services.registration.registration_list import (
+        RegistrationFilters,
+        registration_page,
+        registration_rows,
+        registrations_table,
+    )
+
+    def listed(people: int):
+        event = create_event(session, tracks=2, track_capacity=10, remote_allowed=True)
+        registrants(session, event, people)
+        with_questions(session, event)
+        event = fresh(session, event)
+        with count_queries() as queries:
+            columns = question_columns(session, event, "lv")
+            questions = [question for question, _title in columns]
+            args = {f"a{questions[0].id}": str(questions[0].options[1].id)} if answer_filter else {}
+            filters = RegistrationFilters.from_args(args, event, questions)
+            page = registration_page(session, event, filters, 1, questions=questions)
+            rows = registration_rows(session, event, filters, questions=questions)
+            table = registrations_table(rows, event, "lv", columns)
+        assert page.rows and all(row.answers for row in page.rows)
+        assert len(table.rows) == len(rows)
+        return queries
+
+    few, many = listed(FEW + 1), listed(MANY)
+    assert len(many) == len(few)

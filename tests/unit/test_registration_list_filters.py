@@ -85,3 +85,57 @@ def test_filters_survive_the_round_trip(session, event):
     assert filters.q == "Bērziņa anna"
     assert filters.as_args() == {"q": "Bērziņa anna", "status": "confirmed", "checkin": "no"}
     assert RegistrationFilters.from_args(filters.as_args(), event) == filters
+
+
+# Filters on the answers to the event's own questions
+
+@pytest.fixture
+def asked(session, event):
+    """A yes / no question Anna answered yes and Jānis no; another event's question."""
+    from eventapp.models import QuestionKind
+    from eventapp.services.registration.answers import AnswerValue, save_answers
+    from eventapp.services.registration.questions import QuestionData, add_question
+
+    photos = add_question(session, None, event, QuestionData(kind=QuestionKind.YES_NO, text_lv="Foto?"), utcnow())
+    anna, janis, _liga = session.scalars(registrations_query(event, RegistrationFilters())).all()
+    save_answers(session, anna, [photos], {photos.id: AnswerValue(yes_no=True)}, utcnow())
+    save_answers(session, janis, [photos], {photos.id: AnswerValue(yes_no=False)}, utcnow())
+    other = add_question(session, None, create_event(session, tracks=1), QuestionData(
+        kind=QuestionKind.YES_NO, text_lv="Cits"), utcnow())
+    session.flush()
+    return photos, other
+
+
+def test_an_answer_filter_is_read_from_the_address_and_given_back(session, event, asked):
+    photos, _other = asked
+    filters = RegistrationFilters.from_args({f"a{photos.id}": "yes", "q": "anna"}, event)  # the questions read here
+    assert filters.answers == ((photos, "yes"),)
+    assert filters.as_args() == {"q": "anna", f"a{photos.id}": "yes"} and filters.active
+    assert filters.answer_value(photos) == "yes"
+    assert found(session, event, **{f"a{photos.id}": "no"}) == ["Jānis Ozoliņš"]
+    assert found(session, event, **{f"a{photos.id}": "unanswered"}) == ["Līga Kalniņa"]
+
+
+@pytest.mark.parametrize("args", [
+    {"a{photos}": "maybe"}, {"a{photos}": ""}, {"a{other}": "yes"}, {"a0": "yes"}, {"a{photos}x": "yes"},
+    {"a{photos}": ["yes"]}, {"a-{photos}": "yes"}, {"a9999999999": "yes"}, {7: "yes"},
+])
+def test_junk_answer_filters_are_dropped(session, event, asked, args):
+    photos, other = asked
+    ids = {"photos": photos.id, "other": other.id}
+    args = {(key.format(**ids) if isinstance(key, str) else key): value for key, value in args.items()}
+    for questions in (None, [photos, other]):  # the other event's question, even when handed in
+        filters = RegistrationFilters.from_args(args, event, questions)
+        assert filters.answers == () and filters.as_args() == {}
+
+
+def test_the_rows_carry_the_answers_and_the_export_a_column_per_question(session, event, asked):
+    from eventapp.services.registration.answers import question_columns
+    from eventapp.services.registration.registration_list import registrations_table
+
+    columns = question_columns(session, event, "lv")
+    rows = registration_rows(session, event, RegistrationFilters(), questions=[q for q, _title in columns])
+    table = registrations_table(rows, event, "lv", columns)
+    assert table.header[-1] == "Foto?"
+    assert [row[-1] for row in table.rows] == ["Jā", "Nē", ""]
+    assert registration_rows(session, event, RegistrationFilters())[0].answers == {}  # not asked for: not read

@@ -2,6 +2,7 @@
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,9 @@ from eventapp.models import DelegationRequest, DelegationStatus, Event, Organisa
 from eventapp.services.demo import EXAMPLE_SLUG, seed_demo
 from eventapp.services.mail import outbox
 
+from ..factories import create_event
 from ..helpers import csrf_token
+from ..pdf_tools import pdf_text
 
 JEKABPILS = "2025-09-03-jekabpils-regional-session"
 
@@ -152,7 +155,44 @@ def test_reports_planned_against_check_ins(client, login, demo):
     assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed: make browser installs it"
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
     assert "Memoranda padomes izbraukuma sēde Jēkabpilī" in text and "Senioru līdzdalības jautājumi" in text
-    assert "Ieradās" in text
+    assert "Ierašanās: ieradušies / minimums" in " ".join(text.split())
+
+
+BUREAUCRACY = "Birokrātijas mazināšanas iespējas sadarbībā ar nevalstiskajām organizācijām"
+
+
+def test_reports_what_participants_saw_beside_the_plan_and_the_check_ins(client, login, demo, tmp_path):
+    """In Jēkabpils the bureaucracy group's participants all said state administration was not there."""
+    login("organiser")
+    csv_text = client.get(f"/admin/events/{JEKABPILS}/coverage-report.csv").get_data().decode("utf-8-sig")
+    header, *lines = csv_text.splitlines()
+    assert header.endswith(",Faktiskā pārstāvība,\"Valsts pārvalde klāt, pēc dalībnieku atbildēm\"")
+    said = {line.split(",")[1].strip('"'): line.rsplit(",", 1)[1] for line in lines}
+    assert said[BUREAUCRACY] == "jā 0 · nē 4 · nezina 0"
+    assert [track for track, text in said.items() if " nē 0 " not in text] == [BUREAUCRACY]
+
+    text = pdf_text(client.get(f"/admin/events/{JEKABPILS}/coverage-report.pdf").data, tmp_path)
+    assert "Valsts pārvalde klāt, pēc" in text and "Plānots: reģistrējušies" in text and "Ierašanās: ieradušies" in text
+    flat = " ".join(text.split())
+    assert "jā 0 · nē 4 · nezina 0" in flat
+    assert flat.count("nē 0") == len(lines) - 1  # every other track: nobody said absent
+
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get(f"/admin/events/{JEKABPILS}/coverage-report.csv").get_data().decode("utf-8-sig")
+    assert "State administration present, participants say" in english and "yes 0 · no 4 · don't know 0" in english
+
+
+def test_the_past_board_shows_what_participants_said(client, login, demo, make):
+    login("organiser")
+    page = client.get(f"/admin/events/{JEKABPILS}/coverage").get_data(as_text=True)
+    said = re.findall(r'data-testid="participants-said">.*?<span class="cov-fig">(.*?)</span>', page, re.S)
+    assert len(said) == len(states(page)) and "jā 0 · nē 4 · nezina 0" in said
+    assert re.search(r"reģistrējās 1 no 1 nepieciešamā</span> ·\s*ieradās 0 no 1 nepieciešamā", page)
+
+    past = make.run(lambda s: create_event(s, tracks=2, starts_at=utcnow() - timedelta(days=3)).slug)
+    page = client.get(f"/admin/events/{past}/coverage").get_data(as_text=True)
+    assert page.count('<span class="cov-fig">aptauja netika rīkota</span>') == 2
 
 
 @pytest.mark.parametrize("role", ["partner", "facilitator"])

@@ -3,8 +3,17 @@ one track or eight, one event of the year or ten."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from eventapp.models import utcnow
+from eventapp.models import (
+    Event,
+    FeedbackInvitation,
+    FeedbackResponse,
+    FeedbackTrackAnswer,
+    Registration,
+    StateAdminPresence,
+    utcnow,
+)
 
 from ..factories import create_event
 from ..unit.test_query_counts import more_time_blocks, registrants
@@ -21,6 +30,22 @@ def event_slug(make, tracks: int, people: int, **values) -> str:
         return event.slug
 
     return make.run(build)
+
+
+def with_survey_answers(make, slug: str) -> str:
+    """Invitations for the event's registrants and three answers about each of its tracks."""
+    def answer(session):
+        event = session.scalar(select(Event).where(Event.slug == slug))
+        for n, registration in enumerate(session.scalars(select(Registration).where(Registration.event_id == event.id))):
+            session.add(FeedbackInvitation(registration=registration, event=event, token=f"{slug}-{n}",
+                                           sent_at=event.ends_at + timedelta(days=1)))
+        for track in event.tracks:
+            for present in (StateAdminPresence.YES, StateAdminPresence.NO, StateAdminPresence.DONT_KNOW):
+                session.add(FeedbackResponse(event_id=event.id, answers=[
+                    FeedbackTrackAnswer(track_id=track.id, rating=4, state_admin_present=present)]))
+        return slug
+
+    return make.run(answer)
 
 
 def statements(client, count_queries, url: str) -> int:
@@ -50,6 +75,20 @@ def test_the_coverage_board_takes_the_same_statements_for_1_and_8_tracks(client,
     assert statements(client, count_queries, board.format(eight)) == statements(client, count_queries, board.format(one))
 
 
+@pytest.mark.parametrize("page", ["/admin/events/{}/coverage", "/admin/events/{}/coverage-report.csv",
+                                  "/admin/events/{}/coverage-report.pdf"])
+def test_after_a_surveyed_event_coverage_takes_the_same_statements_for_1_and_8_tracks(
+        client, login, make, count_queries, page):
+    """What participants said beside what was planned and who came: one statement more, not one per track."""
+    login("organiser")
+    start = utcnow() - timedelta(days=3)
+    one = with_survey_answers(make, event_slug(make, tracks=1, people=3, starts_at=start))
+    eight = with_survey_answers(make, event_slug(make, tracks=8, people=24, starts_at=start))
+    if not page.endswith(".pdf"):  # the answers are read, not skipped
+        assert "jā 1 · nē 1 · nezina 1" in client.get(page.format(eight)).get_data().decode("utf-8-sig")
+    assert statements(client, count_queries, page.format(eight)) == statements(client, count_queries, page.format(one))
+
+
 def test_the_year_view_takes_the_same_statements_for_1_and_10_events(client, login, make, count_queries):
     login("organiser")
     year = utcnow().year + 1
@@ -58,3 +97,26 @@ def test_the_year_view_takes_the_same_statements_for_1_and_10_events(client, log
         event_slug(make, tracks=2, people=3, starts_at=utcnow().replace(year=year + 1, month=2, day=1) + timedelta(weeks=week))
     view = "/admin/coverage?year={}"
     assert statements(client, count_queries, view.format(year + 1)) == statements(client, count_queries, view.format(year))
+
+
+def event_with_answers(make, tracks: int, people: int) -> tuple[str, int]:
+    """An event as `event_slug` makes it, with questions every registrant answered; its slug and
+    the id of its removed (answered) question."""
+    from ..unit.test_query_counts import with_questions
+
+    slug = event_slug(make, tracks=tracks, people=people)
+    return slug, make.run(lambda session: with_questions(session, session.scalar(select(Event).where(Event.slug == slug))))
+
+
+@pytest.mark.parametrize("page", [
+    "/admin/events/{}/registrations", "/admin/events/{}/registrations?a{}=answered", "/admin/events/{}/registrations.csv",
+])
+def test_the_registrations_list_with_answers_takes_the_same_statements_for_few_and_many(
+    client, login, make, count_queries, page
+):
+    login("organiser")
+    few = page.format(*event_with_answers(make, tracks=1, people=3))
+    many = page.format(*event_with_answers(make, tracks=8, people=60))  # two pages of the list
+    assert statements(client, count_queries, many) == statements(client, count_queries, few)
+    if not page.endswith(".csv"):
+        assert "Atbildes (3)" in client.get(many).get_data(as_text=True)

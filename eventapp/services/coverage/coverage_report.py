@@ -1,5 +1,6 @@
-"""Coverage reports: planned against actual state administration per track, as a table (CSV or
-workbook), PDF and SVG, in the language asked for."""
+"""Coverage reports: per track, state administration planned (registrations), actual (check-ins)
+and as the participants saw it (the survey after the event), as a table (CSV or workbook), PDF
+and SVG, in the language asked for."""
 import io
 from xml.sax.saxutils import escape
 
@@ -15,17 +16,33 @@ from ...languages import in_language
 from ...models import Event
 from ...pdf import COUNCIL, column_widths, register_fonts
 from ..documents import spreadsheets
+from ..feedback.results import PresenceCounts
 from .track_coverage import ActualCoverage, YearColumn
 
 CELL_PADDING = 6  # reportlab's own left and right padding of a table cell, in points
 
 
-def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> list[list]:
+# What participants said per track id, or None when nobody was asked (no survey).
+Saw = dict[int, PresenceCounts | None] | None
+
+
+def participants_said(saw: Saw, track_id: int) -> str:
+    """"yes 0 · no 4 · don't know 0", "fewer than 3 answers" or "no survey"."""
+    if saw is None:
+        return _("no survey")
+    counts = saw.get(track_id)
+    if counts is None:
+        return _("fewer than 3 answers")
+    return _("yes %(yes)d · no %(no)d · don't know %(dont_know)d", yes=counts.yes, no=counts.no,
+             dont_know=counts.dont_know)
+
+
+def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Saw) -> list[list]:
     return [
         [
             row.track.slot.local("title", locale), row.track.local("title", locale), row.track.state_admin_minimum,
             row.planned_in_person, row.planned_remote, row.arrived if with_check_ins else "—",
-            row.state.label if with_check_ins else _("no check-in data"),
+            row.state.label if with_check_ins else _("no check-in data"), participants_said(saw, row.track.id),
         ]
         for row in rows
     ]
@@ -33,23 +50,43 @@ def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> list
 
 def _header() -> list[str]:
     return [_("Time block"), _("Track"), _("Minimum"), _("Planned in person"), _("Planned remote"), _("Arrived"),
-            _("Actual coverage")]
+            _("Actual coverage"), _("State administration present, participants say")]
 
 
 def report_table(event: Event, rows: list[ActualCoverage], with_check_ins: bool,
-                 locale: str = "lv") -> spreadsheets.Table:
-    """The report as a table: a row per track, numbers as numbers."""
+                 locale: str = "lv", saw: Saw = None) -> spreadsheets.Table:
+    """The report as a table: a row per track, numbers as numbers; `saw`: `participants_saw`, or
+    None when nobody was invited to the survey."""
     with in_language(locale):
-        return spreadsheets.Table(_("State-administration coverage"), _header(), _rows(rows, with_check_ins, locale))
+        return spreadsheets.Table(_("State-administration coverage"), _header(),
+                                  _rows(rows, with_check_ins, locale, saw))
 
 
-def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str = "lv") -> bytes:
-    """A4 landscape: the council, the event, and a row per track."""
+def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str = "lv",
+               saw: Saw = None) -> bytes:
+    """A4 landscape: the council, the event, and a row per track: planned, checked in, and what
+    participants said."""
     with in_language(locale):
-        return _report_pdf(event, rows, with_check_ins, locale)
+        return _report_pdf(event, rows, with_check_ins, locale, saw)
 
 
-def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str) -> bytes:
+def _pdf_rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Saw) -> list[list[str]]:
+    """Five columns, so that the three views of a track read side by side."""
+    texts = [[_("Time block"), _("Track"), _("Planned: registered / minimum"), _("Checked in: arrived / minimum"),
+              _("State administration present, participants say")]]
+    for row in rows:
+        minimum, registered = row.track.state_admin_minimum, row.planned_in_person + row.planned_remote
+        planned = f"{registered} / {minimum}"
+        if row.planned_remote:
+            planned = _("%(registered)d / %(minimum)d (%(remote)d remote)", registered=registered, minimum=minimum,
+                        remote=row.planned_remote)
+        checked_in = f"{row.arrived} / {minimum} · {row.state.label}" if with_check_ins else _("no check-in data")
+        texts.append([row.track.slot.local("title", locale), row.track.local("title", locale), planned, checked_in,
+                      participants_said(saw, row.track.id)])
+    return texts
+
+
+def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Saw) -> bytes:
     regular, bold = register_fonts()
     out = io.BytesIO()
     title = event.local("title", locale)
@@ -69,13 +106,15 @@ def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, 
         Paragraph(escape(title), heading),
         Paragraph(escape(f"{riga_date(event.starts_at)} · {place}"), small),
         Spacer(1, 2 * mm),
-        Paragraph(escape(_("State administration in the working groups: planned (registrations) and actual (check-ins).")), small),
+        Paragraph(escape(_("State administration in the working groups: planned (registrations), actual "
+                           "(check-ins) and as participants saw it (the survey after the event; counts are "
+                           "shown only where at least 3 answered).")), small),
         Spacer(1, 4 * mm),
     ]
     if not with_check_ins:
         story += [Paragraph(escape(_("There are no check-in data for this event yet: only the plan is shown.")), small),
                   Spacer(1, 3 * mm)]
-    texts = [_header()] + [[str(value) for value in row] for row in _rows(rows, with_check_ins, locale)]
+    texts = _pdf_rows(rows, with_check_ins, locale, saw)
     widths = column_widths([list(column) for column in zip(*texts)], regular, cell.fontSize,
                            page_width - 2 * margin, CELL_PADDING)
     table = Table([[Paragraph(escape(text), cell) for text in row] for row in texts], colWidths=widths, repeatRows=1)

@@ -5,7 +5,6 @@ MIN_ANSWERS people answered about that track; the free-text answers only when th
 least MIN_ANSWERS responses, and then sorted alphabetically, so that their order says nothing
 about who wrote them or when.
 """
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from ...models import (
     Track,
 )
 from ..documents import spreadsheets
+from ..organisations import latvian_sorted
 
 MIN_ANSWERS = 3
 RATINGS = (1, 2, 3, 4, 5)
@@ -70,44 +70,55 @@ class EventResults:
         return self.what_to_change is not None
 
 
-def _track_counts(session: Session, event: Event) -> tuple[dict, dict]:
-    """{track id: {rating: count}} and {track id: PresenceCounts}, over all the event's responses."""
-    base = (
+def _answers(event: Event):
+    return (
         select(FeedbackTrackAnswer.track_id)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackTrackAnswer.response_id)
         .where(FeedbackResponse.event_id == event.id)
     )
-    ratings: dict[int, dict[int, int]] = {}
-    for track_id, rating, count in session.execute(
-        base.add_columns(FeedbackTrackAnswer.rating, func.count())
-        .group_by(FeedbackTrackAnswer.track_id, FeedbackTrackAnswer.rating)
-    ):
-        ratings.setdefault(track_id, dict.fromkeys(RATINGS, 0))[rating] = count
+
+
+def _presence_counts(session: Session, event: Event) -> dict[int, PresenceCounts]:
+    """{track id: PresenceCounts} over all the event's responses (one query)."""
     presence: dict[int, PresenceCounts] = {}
     for track_id, present, count in session.execute(
-        base.add_columns(FeedbackTrackAnswer.state_admin_present, func.count())
+        _answers(event).add_columns(FeedbackTrackAnswer.state_admin_present, func.count())
         .group_by(FeedbackTrackAnswer.track_id, FeedbackTrackAnswer.state_admin_present)
     ):
         setattr(presence.setdefault(track_id, PresenceCounts()), present.value, count)
-    return ratings, presence
+    return presence
+
+
+def _track_counts(session: Session, event: Event) -> tuple[dict, dict]:
+    """{track id: {rating: count}} and {track id: PresenceCounts}, over all the event's responses."""
+    ratings: dict[int, dict[int, int]] = {}
+    for track_id, rating, count in session.execute(
+        _answers(event).add_columns(FeedbackTrackAnswer.rating, func.count())
+        .group_by(FeedbackTrackAnswer.track_id, FeedbackTrackAnswer.rating)
+    ):
+        ratings.setdefault(track_id, dict.fromkeys(RATINGS, 0))[rating] = count
+    return ratings, _presence_counts(session, event)
 
 
 def participants_saw(session: Session, event: Event) -> dict[int, PresenceCounts | None]:
     """Per track id of `event`: what its participants said about state administration being
-    present (yes / no / don't know counts), or None where fewer than MIN_ANSWERS answered."""
-    _ratings, presence = _track_counts(session, event)
+    present (yes / no / don't know counts), or None where fewer than MIN_ANSWERS answered. One
+    query, however many tracks (with the event's tracks loaded)."""
+    presence = _presence_counts(session, event)
     counts = {track.id: presence.get(track.id, PresenceCounts()) for track in event.tracks}
     return {track_id: c if c.answers >= MIN_ANSWERS else None for track_id, c in counts.items()}
 
 
-def _alphabetical(text: str) -> tuple:
-    """Latvian order, near enough: "Ātrāk" beside "Atrak", before "Zīmes" (not after it, as code points have it)."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
-    return plain, text.casefold(), text
+def was_surveyed(session: Session, event: Event) -> bool:
+    """Whether anyone was invited to the event's survey (one query)."""
+    return session.scalar(
+        select(FeedbackInvitation.id).where(FeedbackInvitation.event_id == event.id).limit(1)
+    ) is not None
 
 
 def _sorted_texts(texts) -> list[str]:
-    return sorted((t.strip() for t in texts if t and t.strip()), key=_alphabetical)
+    """In Latvian alphabetical order, so that the order says nothing about who wrote what, or when."""
+    return latvian_sorted([t.strip() for t in texts if t and t.strip()])
 
 
 def event_results(session: Session, event: Event) -> EventResults:

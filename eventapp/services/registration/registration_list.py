@@ -3,12 +3,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, literal, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ...languages import in_language
 from ...models import (
@@ -16,6 +16,8 @@ from ...models import (
     CheckIn,
     Event,
     Organisation,
+    Question,
+    QuestionKind,
     Registration,
     RegistrationStatus,
     Sector,
@@ -25,12 +27,16 @@ from ...models import (
 )
 from ..documents import spreadsheets
 from . import registration_state, seat_allocation
+from .answers import ANSWERED, UNANSWERED, AnswerValue, answer_text, answers_by_registration, filter_by_answer
+from .questions import event_questions
 from .seat_counts import seats_left, taken_seats_by_track
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED,
 )
 _ID = re.compile(r"[0-9]{1,9}")
+# A filter on the answer to a question: `a<question id>=<value>` in the address.
+_ANSWER_ARG = re.compile(r"a([0-9]{1,9})")
 # A search: at most this many characters, and this many words (each must match).
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
@@ -66,14 +72,21 @@ class RegistrationFilters:
     mode: AttendanceMode | None = None
     q: str | None = None  # words searched for in name, email and organisation
     checkin: str | None = None  # "yes": checked in at the door; "no": not (yet)
+    # (question, value) pairs: the person's answer to the question is the value (`filter_by_answer`).
+    answers: tuple[tuple[Question, str], ...] = ()
 
     @classmethod
-    def from_args(cls, args: Mapping, event: Event) -> "RegistrationFilters":
-        """The filters of a query string (`track`, `status`, `sector`, `mode`, `q`, `checkin`).
+    def from_args(
+        cls, args: Mapping, event: Event, questions: list[Question] | None = None
+    ) -> "RegistrationFilters":
+        """The filters of a query string (`track`, `status`, `sector`, `mode`, `q`, `checkin`, and
+        `a<question id>` for an answer).
 
         Only known values are taken: a value that is unknown, malformed or of another event
         is ignored, so nothing typed in the address ever reaches a query. A search is cut to
         `MAX_QUERY_LENGTH` characters and its spaces tidied; an empty one is no search.
+        `questions`: the event's questions (archived ones too), when the caller holds them;
+        otherwise they are read only if the address filters on an answer.
         """
         track = args.get("track")
         track_id = int(track) if isinstance(track, str) and _ID.fullmatch(track) else None
@@ -85,6 +98,7 @@ class RegistrationFilters:
             mode=_enum_value(AttendanceMode, args.get("mode")),
             q=_clean_query(args.get("q")),
             checkin=checkin if checkin in CHECKIN_VALUES else None,
+            answers=_answer_filters(args, event, questions),
         )
 
     def as_args(self) -> dict[str, str]:
@@ -96,11 +110,47 @@ class RegistrationFilters:
         return {
             name: str(value.value if hasattr(value, "value") else value)
             for name, value in args.items() if value is not None
-        }
+        } | {answer_arg(question): value for question, value in self.answers}
+
+    def answer_value(self, question: Question) -> str | None:
+        """The value the list is narrowed to for the answer to `question`, or None."""
+        return next((value for asked, value in self.answers if asked.id == question.id), None)
 
     @property
     def active(self) -> bool:
         return bool(self.as_args())
+
+
+def answer_arg(question: Question) -> str:
+    """The name in the address of the filter on the answer to `question`."""
+    return f"a{question.id}"
+
+
+def answer_filter_values(question: Question) -> set[str]:
+    """The values the filter on `question` takes (those of `answers.filter_choices`)."""
+    if question.kind is QuestionKind.YES_NO:
+        values = {"yes", "no"}
+    elif question.kind.has_options:
+        values = {str(option.id) for option in question.options}
+    else:
+        values = {ANSWERED}
+    return values | {UNANSWERED}
+
+
+def _answer_filters(args: Mapping, event: Event, questions: list[Question] | None) -> tuple[tuple[Question, str], ...]:
+    """(question, value) of each `a<id>` in `args` naming a question of the event and a value it takes."""
+    asked = {int(match.group(1)) for key in args if isinstance(key, str) and (match := _ANSWER_ARG.fullmatch(key))}
+    if not asked:
+        return ()
+    if questions is None:
+        session = object_session(event)
+        questions = event_questions(session, event, archived=True) if session is not None else []
+    found = []
+    for question in questions:
+        value = args.get(answer_arg(question)) if question.id in asked and question.event_id == event.id else None
+        if isinstance(value, str) and value in answer_filter_values(question):
+            found.append((question, value))
+    return tuple(found)
 
 
 def _clean_query(value) -> str | None:
@@ -183,6 +233,8 @@ def registrations_query(event: Event, filters: RegistrationFilters) -> Select:
             searched = _searched_text()
             for word in words:
                 query = query.where(searched.regexp_match(word_pattern(word)))
+    for question, value in filters.answers:
+        query = filter_by_answer(query, question, value)
     return query
 
 
@@ -215,6 +267,7 @@ class RegistrationRow:
     registered_at: datetime
     anonymised: bool
     arrived_at: datetime | None = None  # the first check-in at the door, not undone
+    answers: Mapping[int, AnswerValue] = field(default_factory=dict)  # question id -> the person's answer
 
 
 def arrival_times(session: Session, event: Event) -> dict[int, datetime]:
@@ -231,10 +284,11 @@ def arrival_times(session: Session, event: Event) -> dict[int, datetime]:
 
 
 def registration_rows(
-    session: Session, event: Event, filters: RegistrationFilters, *, offset: int = 0, limit: int | None = None
+    session: Session, event: Event, filters: RegistrationFilters, *, offset: int = 0, limit: int | None = None,
+    questions: list[Question] | None = None,
 ) -> list[RegistrationRow]:
     """The event's registrations, oldest first, narrowed by `filters`, with each chosen track
-    (`limit` of them from `offset`, for a page).
+    (`limit` of them from `offset`, for a page), and with `questions` (any) their answers.
 
     A fixed number of queries, however many people registered.
     """
@@ -244,6 +298,11 @@ def registration_rows(
     if offset or limit is not None:
         query = query.offset(offset).limit(limit)
     registrations = session.scalars(query).all()
+    answers = {}
+    if questions:
+        # A page reads the answers of its own rows; the whole list those of the event.
+        paged = bool(offset) or limit is not None
+        answers = answers_by_registration(session, event, [r.id for r in registrations] if paged else None)
     arrivals = arrival_times(session, event)
     queues = seat_allocation.queue_positions(session, event)
     event_queue, track_queue = queues.event, queues.tracks
@@ -269,6 +328,7 @@ def registration_rows(
             registered_at=registration.created_at,
             anonymised=registration.anonymised_at is not None,
             arrived_at=arrivals.get(registration.id),
+            answers=answers.get(registration.id, {}),
         )
         for registration in registrations
     ]
@@ -324,15 +384,17 @@ class Page:
 
 
 def registration_page(
-    session: Session, event: Event, filters: RegistrationFilters, number: int, size: int = PAGE_SIZE
+    session: Session, event: Event, filters: RegistrationFilters, number: int, size: int = PAGE_SIZE,
+    questions: list[Question] | None = None,
 ) -> Page:
-    """Page `number` of the rows matching `filters`; a number past the end gives the last page."""
+    """Page `number` of the rows matching `filters`, with their answers to `questions` (one query
+    for the page's rows); a number past the end gives the last page."""
     total = session.scalar(
         select(func.count()).select_from(registrations_query(event, filters).order_by(None).subquery())
     ) or 0
     pages = max(1, math.ceil(total / size))
     number = min(max(number, 1), pages)
-    rows = registration_rows(session, event, filters, offset=(number - 1) * size, limit=size)
+    rows = registration_rows(session, event, filters, offset=(number - 1) * size, limit=size, questions=questions)
     return Page(rows, number, pages, total, size)
 
 
@@ -428,9 +490,12 @@ def _export_choice(choice: ChoiceRow | None, row: RegistrationRow, locale: str) 
     return f"{choice.track.local('title', locale)} ({status})"
 
 
-def registrations_table(rows: list[RegistrationRow], event: Event, locale: str = "lv") -> spreadsheets.Table:
+def registrations_table(
+    rows: list[RegistrationRow], event: Event, locale: str = "lv", columns: list[tuple[Question, str]] = (),
+) -> spreadsheets.Table:
     """The rows as the export's table, in `locale`: the list's columns and words, one column per
-    time block with tracks, and the moment of registering as a date."""
+    time block with tracks, the moment of registering as a date, and one column per question of
+    `columns` ((question, header) as `answers.question_columns` gives them, archived ones too)."""
     slots = [slot for slot in event.slots if slot.tracks]
     with in_language(locale):
         header = [
@@ -438,6 +503,7 @@ def registrations_table(rows: list[RegistrationRow], event: Event, locale: str =
             *(slot.local("title", locale) for slot in slots),
             _("Accessibility needs"), _("Dietary needs"), _("Consent to photos"), _("Registered at"),
             _("Checked in"),
+            *(title for _question, title in columns),
         ]
         cells = [
             [
@@ -446,6 +512,7 @@ def registrations_table(rows: list[RegistrationRow], event: Event, locale: str =
                 *(_export_choice(row.choices.get(slot.id), row, locale) for slot in slots),
                 row.access_needs, row.dietary_needs, _("Yes") if row.consent_photos else _("No"),
                 row.registered_at, row.arrived_at,
+                *(answer_text(question, row.answers.get(question.id), locale) for question, _header in columns),
             ]
             for row in rows
         ]
