@@ -1,12 +1,11 @@
 """eventapp: events of the Memorandum Council (NGOs and the Cabinet of Ministers of Latvia)."""
-import logging
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import security
+from . import observability, security
 from .config import PROJECT_ROOT, Config, load_secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .languages import babel_locale
@@ -26,6 +25,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     configure_defaults(app)
     configure_logging(app)
+    observability.init_app(app)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: the client's address and scheme come from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
@@ -36,24 +36,20 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    observability.log_command_runs(app)
     register_shell_context(app)
     return app
 
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FORMAT = observability.TEXT_FORMAT
 
 
 def configure_logging(app: Flask) -> None:
     """Every logger of the package (the app's own, `eventapp.services.*`) writes one line per
-    entry to standard error: request errors, mail that fails, each run of a command. Messages
-    name rows by id, never a person's name or address."""
-    logger = logging.getLogger("eventapp")
-    if not any(getattr(handler, "eventapp", False) for handler in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.eventapp = True
-        logger.addHandler(handler)
-    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    entry to standard error (JSON in production): request errors, mail that fails, each run of
+    a command. Messages name rows by id and requests by endpoint, never a person's name, address
+    or secret link (`observability`)."""
+    observability.configure_logging(app)
 
 
 def register_shell_context(app: Flask) -> None:
@@ -126,9 +122,12 @@ def register_blueprints(app: Flask) -> None:
     from .checkin.routes import bp as checkin_bp
     from .checkin_api.routes import bp as checkin_api_bp
     from .feedback import bp as feedback_bp
+    from .health import bp as health_bp
+    from .join import bp as join_bp
     from .my_registration import bp as my_registration_bp
     from .public.routes import bp as public_bp
     from .registration.routes import bp as registration_bp
+    from .unsubscribe import bp as unsubscribe_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(registration_bp)
@@ -138,6 +137,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(checkin_api_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(join_bp)
+    app.register_blueprint(unsubscribe_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -181,6 +183,7 @@ def register_template_helpers(app: Flask) -> None:
     from .permissions import can
     from .services.coverage.track_coverage import Coverage
     from .services.registration.registration_state import State
+    from .services.remote.joins import join_links
 
     app.jinja_env.globals["can"] = can
     # Templates compare with members, never with their stored strings: `event.status == EventStatus.DRAFT`.
@@ -193,6 +196,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime
     app.jinja_env.filters["time_range"] = formatting.time_range
     app.jinja_env.filters["until_date"] = formatting.until_date
+    app.jinja_env.globals["join_links"] = join_links
 
     @app.context_processor
     def inject_locale():

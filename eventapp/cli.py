@@ -49,7 +49,8 @@ def seed_demo_command():
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_organisations_command(file: Path):
-    """Import or update the directory of organisations from a CSV (name,sector,policy_areas)."""
+    """Import or update the directory of organisations from a CSV (name,sector,policy_areas),
+    optionally with region and contact_email columns (an empty contact keeps the one on record)."""
     try:
         rows = organisations.read_csv(file.read_bytes())
     except UnicodeDecodeError:

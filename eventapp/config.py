@@ -20,6 +20,17 @@ class Config:
     PRODUCTION = os.environ.get("FLASK_ENV") == "production" or _bool("EVENTAPP_PRODUCTION")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # of the package's loggers, written to standard error
+    LOG_JSON = _bool("LOG_JSON", PRODUCTION)  # one JSON object per line (default in production)
+    # Errors to Sentry (off unless set); without personal data (eventapp/observability.py).
+    SENTRY_DSN = os.environ.get("SENTRY_DSN")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development")
+    # /metrics for Prometheus: 404 unless enabled; then only from these networks (comma-separated)
+    # and, when METRICS_TOKEN is set, with `Authorization: Bearer <token>` (eventapp/health.py).
+    METRICS_ENABLED = _bool("METRICS_ENABLED")
+    METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    # /healthz gives up on a database that takes longer than this to answer `SELECT 1`.
+    HEALTH_DB_TIMEOUT_MS = int(os.environ.get("HEALTH_DB_TIMEOUT_MS", "2000"))
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default: SQLite in instance/
     # Connections are renewed after half an hour instead of pinged before each use: one
     # round trip less per request. A connection the server dropped fails one request.
@@ -66,6 +77,8 @@ class Config:
     FEEDBACK_SEND_HOUR = int(os.environ.get("FEEDBACK_SEND_HOUR", "10"))
     # Hours before an event's start that its participants are reminded (sent by `send-reminders`).
     REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "48"))
+    # Minutes before an event's start that its remote participants' join links open (they close at its end).
+    JOIN_OPENS_MINUTES_BEFORE = int(os.environ.get("JOIN_OPENS_MINUTES_BEFORE", "30"))
 
     # Months after an event ends before its registrations are anonymised, per event kind
     # (RETENTION_MONTHS_REGIONAL_SESSION=24 and so on); 12 where not set.
@@ -113,6 +126,11 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    LOG_JSON = False
+    SENTRY_DSN = None
+    METRICS_ENABLED = False
+    METRICS_ALLOWED_IPS = "127.0.0.1/32,::1/128"
+    METRICS_TOKEN = None
 
 
 def load_secret_key(instance_path: Path) -> str:

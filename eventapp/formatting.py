@@ -79,3 +79,25 @@ def until_date(moment: datetime | None, locale=None, with_time: bool = False) ->
         return f"{text} plkst. {clock}" if with_time else text
     text = f"until {local.day} {ENGLISH_MONTHS[local.month - 1]} {local.year}"
     return f"{text}, {clock}" if with_time else text
+
+
+# "On" a date Latvian puts it in the locative: "2026. gada 1. decembrī".
+LATVIAN_MONTHS_LOCATIVE = (
+    "janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā",
+    "jūlijā", "augustā", "septembrī", "oktobrī", "novembrī", "decembrī",
+)
+
+
+def on_date(moment: datetime | None, locale=None, with_time: bool = False) -> str:
+    """On which day, in Riga time, in the grammar of the language (the page's when `locale` is None):
+    '2026. gada 1. decembrī' / 'on 1 December 2026'; with the time
+    '2026. gada 1. decembrī plkst. 09:30' / 'on 1 December 2026 at 09:30'."""
+    if moment is None:
+        return ""
+    local = to_riga(moment)
+    clock = local.strftime("%H:%M")
+    if _language(locale) == "lv":
+        text = f"{local.year}. gada {local.day}. {LATVIAN_MONTHS_LOCATIVE[local.month - 1]}"
+        return f"{text} plkst. {clock}" if with_time else text
+    text = f"on {local.day} {ENGLISH_MONTHS[local.month - 1]} {local.year}"
+    return f"{text} at {clock}" if with_time else text

@@ -203,13 +203,15 @@ def login(client, make):
 class CollectingHandler:
     """An aiosmtpd handler that keeps every message it accepts, parsed and as received.
 
-    `refuse` maps a recipient address to the reply its RCPT TO gets (e.g. "550 No such user").
+    `refuse` maps a recipient address to the reply its RCPT TO gets (e.g. "550 No such user");
+    `refuse_data` maps one to the reply its message's DATA gets (e.g. "554 Rejected as spam").
     """
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.raw: list[bytes] = []
         self.refuse: dict[str, str] = {}
+        self.refuse_data: dict[str, str] = {}
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -218,6 +220,9 @@ class CollectingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         if envelope.smtp_utf8:  # headers in UTF-8, which the parser reads only from text
             message = email.message_from_string(envelope.original_content.decode(), policy=email.policy.default)
         else:

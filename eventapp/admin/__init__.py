@@ -16,15 +16,20 @@ def require_sign_in():
 
 
 from . import (  # noqa: E402,F401
+    attendance,
     audit,
     badges,
     coverage,
     events,
     feedback,
+    invitations,
+    meeting_series,
     messages,
+    organisations,
     outbox,
     questions,
     registrations,
+    remote,
     summaries,
     users,
 )

@@ -13,6 +13,7 @@ from ..permissions import event_for, require
 from ..services.coverage import coverage_report, delegation, track_coverage
 from ..services.feedback import results as feedback_results
 from ..services.registration import seat_holds
+from ..services.remote.joins import joined_by_track
 from . import bp
 from .forms import DelegationForm
 
@@ -40,11 +41,12 @@ def board(event, forms=None):
     """Before the event, what is planned and what to do; after it, who came."""
     now = utcnow()
     if now >= event.ends_at:
-        actual = track_coverage.actual_coverage(db.session, event, now)
+        joins = joined_by_track(db.session, event)
+        actual = track_coverage.actual_coverage(db.session, event, now, joins)
         saw = participants_saw(event)
         return render_template(
             "admin/coverage.html", event=event, actual=actual, now=now, summary=track_coverage.summarise(actual),
-            with_check_ins=track_coverage.has_check_ins(db.session, event),
+            with_check_ins=track_coverage.has_presence(db.session, event, joins),
             said={row.track.id: coverage_report.participants_said(saw, row.track.id) for row in actual},
         )
     entries = track_coverage.event_coverage(db.session, event, now)
@@ -109,8 +111,9 @@ def coverage_year():
 @bp.get("/events/<slug>/coverage-report.<any(csv, xlsx, pdf):format>")
 def coverage_report_file(slug: str, format: str):
     event = event_for(slug, "view_coverage")
-    rows = track_coverage.actual_coverage(db.session, event, utcnow())
-    with_check_ins = track_coverage.has_check_ins(db.session, event)
+    joins = joined_by_track(db.session, event)
+    rows = track_coverage.actual_coverage(db.session, event, utcnow(), joins)
+    with_check_ins = track_coverage.has_presence(db.session, event, joins)
     saw = participants_saw(event)
     locale = get_locale().language
     if format != "pdf":

@@ -1,6 +1,6 @@
 """The organisers' view of an event's registrations: the list, its export, cancelling and moving
 people, sending their private link again, one at a time or several at once."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +23,7 @@ from ..services.registration.registration_list import (
     registration_summary,
     registrations_table,
 )
+from ..services.remote import joins
 from . import bp
 from .forms import BulkRegistrationsForm, MoveForm
 
@@ -55,6 +56,8 @@ def registration_list(slug: str):
         may_manage=may_manage, bulk=BulkRegistrationsForm.for_event(event, locale) if may_manage else None,
         may_message=can(current_user, "message_registrants", event),
         columns=columns, filter_choices=filter_choices, answer_text=answer_text,
+        remote_present=joins.present_remotely(db.session, event),
+        remote_marking=may_manage and utcnow() >= joins.join_window(event, current_app.config)[0],
     )
 
 

@@ -30,6 +30,12 @@ class Organisation(db.Model):
     policy_areas: Mapped[str] = mapped_column(Text, default="")
     is_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the organisation works ("Latgale", "Rīga"), as the directory says; may be empty.
+    region: Mapped[str] = mapped_column(String(100), default="")
+    # The address invitations to events go to; many organisations have none on record.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # When the organisation asked not to be invited any more (the link in an invitation).
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def policy_area_list(self) -> list[str]:

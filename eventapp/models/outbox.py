@@ -37,6 +37,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An unsubscribe address the message carries as List-Unsubscribe (RFC 8058, one click).
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
 
     registration: Mapped["Registration | None"] = relationship()  # noqa: F821
     event: Mapped["Event | None"] = relationship()  # noqa: F821

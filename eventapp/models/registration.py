@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,10 @@ from ..labels import LabelledEnum
 from .event import Event, Track
 from .organisation import Organisation, Sector
 from .types import UTCDateTime, str_enum, utcnow
+
+
+def new_join_secret() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class RegistrationStatus(LabelledEnum):
@@ -60,6 +65,8 @@ class Registration(db.Model):
     secret: Mapped[str] = mapped_column(String(64), unique=True)
     # Printed in the badge's QR code; grants nothing but entry.
     badge_secret: Mapped[str] = mapped_column(String(64), unique=True)
+    # The join link /join/<join_secret> to the remote meeting: may be forwarded, grants no edit rights.
+    join_secret: Mapped[str] = mapped_column(String(64), unique=True, default=new_join_secret)
     badge_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delegation_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("delegation_request.id", ondelete="SET NULL")

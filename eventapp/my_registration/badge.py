@@ -3,6 +3,7 @@ from flask import Response, render_template
 
 from ..lookups import get_private_registration
 from ..models import EventStatus, RegistrationStatus
+from ..services import online_meetings
 from ..services.checkin.badges import badges_pdf
 from . import bp
 
@@ -11,7 +12,8 @@ from . import bp
 def badge(token: str):
     registration = get_private_registration(token)
     event = registration.event
-    if registration.status is not RegistrationStatus.CONFIRMED or event.status is EventStatus.CANCELLED:
+    if (registration.status is not RegistrationStatus.CONFIRMED or event.status is EventStatus.CANCELLED
+            or not online_meetings.has_badges(event)):
         return render_template("my_registration/no_badge.html", registration=registration, event=event), 404
     return Response(
         badges_pdf([registration], "a6"), mimetype="application/pdf",

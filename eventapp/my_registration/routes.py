@@ -11,6 +11,7 @@ from ..forms import ConfirmForm, chosen_tracks, with_track_fields
 from ..lookups import get_private_registration
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
 from ..question_fields import answers_from_form, form_values, question_fields, with_question_fields
+from ..services import online_meetings
 from ..services.accounts import audit
 from ..services.documents import calendar
 from ..services.registration import answers as answering
@@ -28,7 +29,7 @@ def change_form(registration: Registration):
     form = with_track_fields(ChangeForm, event, get_locale().language, seats)(
         attendance_mode=registration.attendance_mode.value, **current
     )
-    if not event.remote_allowed:
+    if not online_meetings.asks_attendance_mode(event):
         del form.attendance_mode
     return form
 

@@ -123,12 +123,6 @@ def calendar_response(body: bytes, filename: str, modified: datetime | None) -> 
     return response.make_conditional(request)
 
 
-@bp.get("/healthz")
-def health():
-    """For load balancers and as the bare reference in benchmarks: no database, no template."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-
-
 @bp.get("/privacy")
 def privacy():
     retention = [(kind, retention_months(current_app.config, kind)) for kind in EventKind]

@@ -10,9 +10,10 @@ from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
 from ..labels import label
 from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
 from ..question_fields import answers_from_form, question_fields, with_question_fields
+from ..services import online_meetings, place
 from ..services import organisations as directory
-from ..services import place
 from ..services.coverage import delegation
+from ..services.mail import invitations
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
 from ..services.registration.questions import event_questions
@@ -44,7 +45,9 @@ def search_organisations():
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug: str):
-    return registration_page(get_event(slug))
+    event = get_event(slug)
+    # An organisation's invitation link fills the form in for it (an unknown token is ignored).
+    return registration_page(event, invitation=invitations.find_invitation(db.session, event, request.args.get("invitation")))
 
 
 @bp.route("/delegate/<token>", methods=["GET", "POST"])
@@ -56,7 +59,7 @@ def delegate(token: str):
     return registration_page(delegation_request.track.event, delegation_request)
 
 
-def registration_page(event: Event, delegation_request: DelegationRequest | None = None):
+def registration_page(event: Event, delegation_request: DelegationRequest | None = None, invitation=None):
     locale = get_locale().language
     now = utcnow()
     closed = registrations.registration_closed_reason(event, now)
@@ -67,9 +70,12 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
     if delegation_request is not None:
         prefill |= {"organisation": delegation_request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
                     f"slot_{delegation_request.track.slot_id}": delegation_request.track_id}
+    elif invitation is not None:
+        prefill |= {"organisation": invitation.organisation.name, "sector": invitation.organisation.sector.value}
     questions = event_questions(db.session, event)
     form = with_question_fields(with_track_fields(RegistrationForm, event, locale, seats), questions, locale)(**prefill)
-    if not event.remote_allowed:
+    asks_mode = online_meetings.asks_attendance_mode(event)
+    if not asks_mode:
         del form.attendance_mode
     if not closed and form.validate_on_submit():
         data = registrations.RegistrationData(
@@ -78,7 +84,8 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
             organisation_name=form.organisation.data or "",
             sector=Sector(form.sector.data),
             position=form.position.data or "",
-            attendance_mode=AttendanceMode(form.attendance_mode.data) if event.remote_allowed else AttendanceMode.IN_PERSON,
+            attendance_mode=online_meetings.attendance_mode_for(
+                event, AttendanceMode(form.attendance_mode.data) if asks_mode else None),
             track_ids=chosen_tracks(form),
             access_needs=form.access_needs.data or "",
             dietary_needs=form.dietary_needs.data or "",
@@ -87,7 +94,9 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
             language=form.language.data,
             answers=answers_from_form(form, questions),
         )
-        if delegation_request is None:
+        if invitation is not None and delegation_request is None:
+            done, outcome = run(invitations.register_invited, invitation, event.id, data, now)
+        elif delegation_request is None:
             done, outcome = run(registrations.register, event.id, data, now)
         else:
             done, outcome = run(delegation.accept_request, delegation_request, data, now)

@@ -20,6 +20,7 @@ from ..models import (
     OutboxStatus,
     Registration,
     RegistrationStatus,
+    RemoteJoin,
     Sector,
     Slot,
     Summary,
@@ -99,6 +100,7 @@ class PastEvent:
     arrived: int
     expected: int
     missing_summaries: list[Track]
+    joined: int = 0  # present remotely (joined by link or marked), not checked in at the door
 
 
 @dataclass
@@ -139,7 +141,7 @@ def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
         upcoming=sorted(rows, key=lambda row: row.trouble),
         past=[
             PastEvent(e, counts[e.id].arrived, counts[e.id].expected,
-                      [t for t in e.tracks if t.id not in published])
+                      [t for t in e.tracks if t.id not in published], counts[e.id].joined)
             for e in past
         ],
         all_events=events,
@@ -153,29 +155,34 @@ class Counts:
     waiting: int = 0
     expected: int = 0  # confirmed in person
     arrived: int = 0  # confirmed and checked in at the door
+    joined: int = 0  # confirmed, present remotely and not checked in at the door
     sectors: Counter = field(default_factory=Counter)  # active registrations by sector
 
 
 def registration_counts(session: Session, event_ids: list[int]) -> dict[int, Counts]:
-    """Registrations of the events by status, mode and sector, with the waiting and the arrived (one query)."""
+    """Registrations of the events by status, mode and sector, with the waiting, the arrived and
+    those who joined remotely (one query)."""
     waiting_in_track = exists().where(
         TrackChoice.registration_id == Registration.id, TrackChoice.status == RegistrationStatus.WAITLISTED
     )
     at_door = exists().where(
         CheckIn.registration_id == Registration.id, CheckIn.track_id.is_(None), CheckIn.undone_at.is_(None)
     )
+    # as services/remote/joins.py counts presence: joined by the link or marked, not undone
+    joined_remotely = exists().where(RemoteJoin.registration_id == Registration.id, RemoteJoin.undone_at.is_(None))
     rows = session.execute(
         select(
             Registration.event_id, Registration.status, Registration.attendance_mode, Registration.sector,
             func.count(),
             func.sum(case((waiting_in_track, 1), else_=0)),
             func.sum(case((at_door, 1), else_=0)),
+            func.sum(case((~at_door & joined_remotely, 1), else_=0)),
         )
         .where(Registration.event_id.in_(event_ids), Registration.status != RegistrationStatus.CANCELLED)
         .group_by(Registration.event_id, Registration.status, Registration.attendance_mode, Registration.sector)
     ).all()
     result: dict[int, Counts] = defaultdict(Counts)
-    for event_id, status, mode, sector, count, waiting_in_tracks, arrived in rows:
+    for event_id, status, mode, sector, count, waiting_in_tracks, arrived, joined in rows:
         entry = result[event_id]
         entry.sectors[sector] += count
         if status is RegistrationStatus.WAITLISTED:
@@ -183,6 +190,7 @@ def registration_counts(session: Session, event_ids: list[int]) -> dict[int, Cou
             continue
         entry.waiting += waiting_in_tracks or 0
         entry.arrived += arrived or 0
+        entry.joined += joined or 0
         if mode is AttendanceMode.IN_PERSON:
             entry.seats_taken += count
             entry.expected += count

@@ -19,7 +19,9 @@ from ..models import (
     EventKind,
     EventStatus,
     FeedbackInvitation,
+    JoinKind,
     Registration,
+    RemoteJoin,
     Slot,
     StateAdminPresence,
     Summary,
@@ -32,6 +34,7 @@ from . import organisations
 from .events import default_state_admin_minimum, slugify
 from .feedback import answers as feedback_answers
 from .feedback import invitations as feedback_invitations
+from .meeting_series import english_date, latvian_date
 from .registration import seat_allocation
 from .registration.lifecycle import RegistrationData, new_registration
 
@@ -75,8 +78,10 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
             added.append(event.slug)
             if event.city == "Jēkabpils":
                 _seed_jekabpils_people(session, event)
+    added += _seed_jekabpils_remote_join(session, now)
     added += _seed_example_summaries(session, now)
     added += _seed_jekabpils_feedback(session, now)
+    added += _seed_online_meetings(session, now)
     example = _seed_example_event(session, now)
     if example:
         added.append(example.slug)
@@ -165,6 +170,29 @@ def _seed_jekabpils_people(session: Session, event: Event) -> None:
             arrived = event.starts_at - timedelta(minutes=20) + timedelta(minutes=n)
             session.add(CheckIn(registration=registration, scan_id=f"demo-{event.slug}-{n}",
                                 scanned_at=arrived, recorded_at=arrived))
+
+
+# In Jēkabpils the Culture Ministry's expert (Dace Liepiņa, registered remote) took part through her
+# join link to the session's meeting: the council's own fallback, so the minorities track reads
+# "covered remotely".
+JEKABPILS_REMOTE_EMAIL = "demo3@example.lv"
+
+
+def _seed_jekabpils_remote_join(session: Session, now: datetime) -> list[str]:
+    """Her join of the event's meeting, where it is not recorded yet (and the event has begun)."""
+    item = next(e for e in load_events_file()["events"] if e["city"] == "Jēkabpils")
+    registration = session.scalar(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Event.slug == event_slug(item), Registration.email == JEKABPILS_REMOTE_EMAIL)
+    )
+    if registration is None or now < registration.event.starts_at:
+        return []
+    if session.scalar(select(RemoteJoin.id).where(RemoteJoin.registration_id == registration.id).limit(1)):
+        return []
+    session.add(RemoteJoin(registration_id=registration.id, track_id=None, how=JoinKind.LINK,
+                           joined_at=registration.event.starts_at + timedelta(minutes=3)))
+    session.flush()
+    return [f"{registration.event.slug}: 1 remote join"]
 
 
 # The survey after Jēkabpils: more of the people who came, and what everyone answered. The
@@ -346,3 +374,71 @@ def _seed_example_event(session: Session, now: datetime) -> Event | None:
         track.capacity = 5
     session.flush()
     return event
+
+
+# Two example monthly online meetings with the signatory organisations, with who joined (for the
+# attendance report: organisations, sectors, first-timers), and the next one to register for.
+ONLINE_MEETING_PEOPLE = {
+    # meeting day: (name, organisation) of each person who joined through their link
+    date(2025, 11, 20): [
+        ("Rasma Kalniņa", 'biedrība "Latvijas Pilsoniskā alianse"'),
+        ("Edgars Krūmiņš", 'biedrība "Latvijas Jaunatnes padome"'),
+        ("Ieva Zariņa", "Valsts kanceleja"),
+        ("Mārtiņš Eglītis", 'biedrība "Latvijas Lauku forums"'),
+    ],
+    date(2025, 12, 18): [
+        ("Rasma Kalniņa", 'biedrība "Latvijas Pilsoniskā alianse"'),
+        ("Ieva Zariņa", "Valsts kanceleja"),
+        ("Gunta Ozola", 'biedrība "Latgaliešu kultūras biedrība"'),
+        ("Aivars Bērziņš", "Jēkabpils novada pašvaldība"),
+        ("Linda Siliņa", 'nodibinājums "Teiču Dabas Fonds"'),
+    ],
+}
+ONLINE_MEETING_LINK = "https://meet.example.lv/memorands"
+
+
+def _online_meeting(session: Session, day: date, status: EventStatus) -> Event | None:
+    slug = f"piemers-tiessaistes-tiksanas-{day.isoformat()}"
+    if session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
+        return None
+    event = Event(
+        slug=slug, kind=EventKind.ONLINE_MEETING, status=status, is_demo=True,
+        title_lv=f"PIEMĒRS: Tiešsaistes tikšanās ar memoranda parakstītājām organizācijām, {latvian_date(day)}",
+        title_en=f"EXAMPLE: Online meeting with the memorandum's signatory organisations, {english_date(day)}",
+        description_lv="Izdomāts piemērs: ikmēneša tiešsaistes tikšanās nedēļā pēc padomes sēdes.",
+        description_en="A made-up example: the monthly online meeting in the week after the council session.",
+        starts_at=riga_datetime_from_local(day, time(10)), ends_at=riga_datetime_from_local(day, time(11, 30)),
+        remote_allowed=True, remote_link=ONLINE_MEETING_LINK,
+    )
+    session.add(event)
+    return event
+
+
+def _seed_online_meetings(session: Session, now: datetime) -> list[str]:
+    added = []
+    for day, people in ONLINE_MEETING_PEOPLE.items():
+        event = _online_meeting(session, day, EventStatus.PUBLISHED)
+        if event is None:
+            continue
+        session.flush()
+        for n, (name, organisation_name) in enumerate(people, start=1):
+            organisation = organisations.find_organisation(session, organisation_name)
+            registration = new_registration(event, RegistrationData(
+                full_name=name, email=f"tiessaiste{n}-{day:%m}@example.lv",
+                sector=organisation.sector, attendance_mode=AttendanceMode.REMOTE, track_ids={}, consent_data=True,
+            ), event.starts_at - timedelta(days=5), organisation_id=organisation.id)
+            seat_allocation.admit(registration)
+            session.add(registration)
+            if now >= event.starts_at:
+                session.add(RemoteJoin(registration=registration, track_id=None, how=JoinKind.LINK,
+                                       joined_at=event.starts_at + timedelta(minutes=n)))
+        added.append(event.slug)
+    upcoming = to_riga(now).date() + timedelta(days=14)
+    upcoming += timedelta(days=(3 - upcoming.weekday()) % 7)  # a Thursday
+    if not session.scalar(select(Event.id).where(Event.kind == EventKind.ONLINE_MEETING, Event.is_demo,
+                                                 Event.starts_at > now).limit(1)):
+        event = _online_meeting(session, upcoming, EventStatus.PUBLISHED)
+        if event is not None:
+            added.append(event.slug)
+    session.flush()
+    return added

@@ -24,6 +24,7 @@ from .accounts import audit
 from .documents import calendar
 from .exceptions import DomainError
 from .mail import mail_jobs
+from .online_meetings import fit_event_data
 from .registration import lifecycle
 
 # Kinds whose workshop tracks need state administration by default (the council's 2025 lesson).
@@ -176,6 +177,7 @@ def _check_event_times(data: EventData) -> None:
 def create_event(
     session: Session, actor: User | None, data: EventData, co_hosts: list[Organisation] = (), slug: str = ""
 ) -> Event:
+    data = fit_event_data(data)
     _check_event_times(data)
     base = slugify(slug) if slug else slugify(f"{data.starts_at:%Y-%m-%d} {data.title_lv}")
     event = Event(slug=unique_slug(session, base), status=EventStatus.DRAFT, **asdict(data))
@@ -194,6 +196,7 @@ def update_event(
 
     A new time or place is mailed to everyone registered, with the updated invite.
     """
+    data = fit_event_data(data)
     _check_event_times(data)
     previous = EventData.of(event)
     changed = _apply(data, event)

@@ -280,13 +280,19 @@ def test_the_remote_link_is_only_for_remote_participants_and_a_track_s_own_link_
     remote_plain = create_registration(
         session, event, attendance_mode=AttendanceMode.REMOTE, track_ids={slot: event.tracks[0].id})
 
-    assert "meet.example.lv" not in invite(in_person)[1]["DESCRIPTION"]
-    description = invite(remote_own_link)[1]["DESCRIPTION"]
-    assert "Senioru līdzdalība (attālināti)\nSaite attālinātai dalībai: https://meet.example.lv/seniori" in description
+    # Each person's own join links, never the meeting addresses themselves.
+    assert "/join/" not in invite(in_person)[1]["DESCRIPTION"]
+    own = f"http://eventapp.test/join/{remote_own_link.join_secret}"
+    vevent = invite(remote_own_link)[1]
+    description = vevent["DESCRIPTION"]
+    assert f"Senioru līdzdalība (attālināti)\nSaite attālinātai dalībai: {own}/{event.tracks[1].id}" in description
+    assert f"Saite attālinātai dalībai: {own}/event" in description and "meet.example.lv" not in description
+    assert vevent["LOCATION"] == f"{own}/event"
     description = invite(remote_plain)[1]["DESCRIPTION"]
-    assert "seniori" not in description and "https://meet.example.lv/plenary" in description
+    plain = f"http://eventapp.test/join/{remote_plain.join_secret}"
+    assert f"Saite attālinātai dalībai: {plain}\n" in description and "meet.example.lv" not in description
     # A cancelled invite carries no link.
-    assert "meet.example.lv" not in invite(remote_plain, "CANCEL")[1]["DESCRIPTION"]
+    assert "/join/" not in invite(remote_plain, "CANCEL")[1]["DESCRIPTION"]
 
 
 def test_waiting_is_tentative_and_a_seat_confirms_it_with_a_higher_sequence(session):

@@ -17,7 +17,7 @@ def test_seed_demo_twice(app, runner):
     events = count(app, Event)
     second = runner.invoke(args=["seed-demo"])
     assert "nothing added" in second.output
-    assert count(app, Event) == events == 5
+    assert count(app, Event) == events == 8  # the four real events of 2025, the example to register for, three online meetings
 
 
 def test_import_organisations_reports_refused_rows(app, runner, tmp_path):

@@ -196,5 +196,7 @@ def test_a_track_s_own_remote_link_goes_only_to_its_remote_participants(session)
     assert [link for _, link in other_track.remote_connections] == ["https://zoom.example/plenary"]
     assert in_person.remote_connections == []
     bodies = {m.registration_id: m.body_text for m in session.scalars(select(OutboxMessage))}
-    assert "zoom.example/seniori" in bodies[remote.id]
-    assert "zoom.example/seniori" not in bodies[other_track.id] and "zoom.example" not in bodies[in_person.id]
+    # Mails give each person's join links (one per meeting), never the addresses themselves.
+    assert f"/join/{remote.join_secret}/{first.id}" in bodies[remote.id] and "zoom.example" not in bodies[remote.id]
+    assert f"/join/{other_track.join_secret}" in bodies[other_track.id] and f"/join/{other_track.join_secret}/" not in bodies[other_track.id]
+    assert "/join/" not in bodies[in_person.id]

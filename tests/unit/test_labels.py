@@ -61,4 +61,5 @@ def test_form_choices_carry_values_and_words(app):
 
 def test_members_are_still_found_by_their_stored_value():
     assert models.Sector("state_administration") is models.Sector.STATE_ADMINISTRATION
-    assert [member.value for member in Coverage] == ["covered", "at_risk", "uncovered", "not_required"]
+    assert [member.value for member in Coverage] == ["covered", "covered_remotely", "at_risk", "uncovered",
+                                                      "not_required"]

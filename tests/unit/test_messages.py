@@ -111,7 +111,8 @@ def test_preview_is_the_first_real_recipient_s_own_message(session):
 def test_remote_link_placeholder_is_the_person_s_own_connection(session):
     event, _first, _second, people = world(session)
     text = messages.MessageText(subject_lv="Saite", body_lv="Pieslēgums: {remote_link}.")
-    assert messages.personal(text, people["john"]).body == "Pieslēgums: https://meet.example.lv/cesis."
+    john_join = f"http://eventapp.test/join/{people['john'].join_secret}"
+    assert messages.personal(text, people["john"]).body == f"Pieslēgums: {john_join}."
     assert messages.personal(text, people["anna"]).body == "Pieslēgums: ."
 
 

@@ -169,6 +169,19 @@ def test_a_recipient_refused_for_good_fails_at_once_one_refused_for_now_is_retri
     assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["ilze@example.lv", "zane@example.lv"]
 
 
+def test_a_message_refused_for_good_after_data_fails_at_once_and_the_round_goes_on(mail_app, smtp_server):
+    """A 5xx answer to DATA (content refused) is the message's own fault, not a server out of reach:
+    it fails at once with the server's words, and the messages after it are still sent."""
+    smtp_server.handler.refuse_data = {"anna@example.lv": "554 5.7.1 Rejected as spam"}
+    with mail_app.test_request_context():
+        register_three(db.session, "ilze@example.lv")
+        report = outbox.deliver_due(db.session, utcnow())
+        assert (report.sent, report.retrying, report.failed) == (2, 0, 1)
+        found = statuses(db.session)
+        assert found["anna@example.lv"][0] is OutboxStatus.FAILED and "554" in found["anna@example.lv"][1]
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == ["ilze@example.lv", "zane@example.lv"]
+
+
 def test_a_message_that_cannot_be_built_does_not_block_the_others(mail_app, smtp_server, monkeypatch):
     real_build = outbox.build_message
 

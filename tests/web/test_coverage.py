@@ -32,10 +32,10 @@ def test_board_shows_the_jekabpils_lesson(client, login, demo):
     """After the event the board shows who came (the check-ins), not what was planned."""
     login("organiser")
     page = client.get(f"/admin/events/{JEKABPILS}/coverage").get_data(as_text=True)
-    assert states(page) == ["covered", "covered", "uncovered", "uncovered"]
+    assert states(page) == ["covered", "covered", "covered_remotely", "uncovered"]
     assert "Inese Kalniņa" in page and "Viedās administrācijas un reģionālās attīstības ministrija" in page
-    assert re.search(r"Dace Liepiņa.*?attālināti.*?nav reģistrēta ierašanās", page, re.S)  # remote, not recorded
-    assert "nodrošināta" in page and "nav nodrošināta" in page  # words, not colour alone
+    assert re.search(r"Dace Liepiņa.*?pievienojās attālināti", page, re.S)  # the demo records her join
+    assert "nodrošināta attālināti" in page and "nav nodrošināta" in page  # words, not colour alone
     assert "Pasākums ir beidzies" in page
 
 
@@ -147,8 +147,9 @@ def test_reports_planned_against_check_ins(client, login, demo):
     csv_text = client.get(f"/admin/events/{JEKABPILS}/coverage-report.csv").get_data().decode("utf-8-sig")
     lines = csv_text.splitlines()
     assert lines[0].startswith("Laika bloks,Darba grupa,Minimums")
-    assert any("Mazākumtautību" in line and ",0,1,0,nav nodrošināta" in line for line in lines)  # remote only: nobody arrived
-    assert any("Senioru" in line and ",1,0,1,nodrošināta" in line for line in lines)
+    # remote only: nobody arrived, the Culture Ministry's expert joined remotely
+    assert any("Mazākumtautību" in line and ",0,1,0,1,nodrošināta attālināti," in line for line in lines)
+    assert any("Senioru" in line and ",1,0,1,0,nodrošināta," in line for line in lines)
 
     pdf = client.get(f"/admin/events/{JEKABPILS}/coverage-report.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf"
@@ -188,7 +189,8 @@ def test_the_past_board_shows_what_participants_said(client, login, demo, make):
     page = client.get(f"/admin/events/{JEKABPILS}/coverage").get_data(as_text=True)
     said = re.findall(r'data-testid="participants-said">.*?<span class="cov-fig">(.*?)</span>', page, re.S)
     assert len(said) == len(states(page)) and "jā 0 · nē 4 · nezina 0" in said
-    assert re.search(r"reģistrējās 1 no 1 nepieciešamā</span> ·\s*ieradās 0 no 1 nepieciešamā", page)
+    assert re.search(r"reģistrējās 1 no 1 nepieciešamā</span> ·\s*<span[^>]*>ieradās 0 · pievienojās attālināti 1 no "
+                     r"1 nepieciešamā", page)
 
     past = make.run(lambda s: create_event(s, tracks=2, starts_at=utcnow() - timedelta(days=3)).slug)
     page = client.get(f"/admin/events/{past}/coverage").get_data(as_text=True)

@@ -45,14 +45,14 @@ def test_the_year_names_each_event_explains_the_figures_and_shows_who_came(clien
 
     legend = text(re.search(r'data-testid="coverage-legend">(.*?)</div>', page, re.S).group(1))
     assert "2 + 1 / 2 pirms pasākuma: reģistrētie valsts pārvaldes pārstāvji klātienē + attālināti" in legend
-    assert "1 / 2 pēc pasākuma: valsts pārvaldes pārstāvji, kuri ieradās" in legend
+    assert "1 + 1 / 2 pēc pasākuma: valsts pārvaldes pārstāvji, kuri ieradās klātienē" in legend
 
     valmiera, cesis = columns(page)
     assert "Izbraukuma sēde Nr. 1 (Valmiera)" in valmiera and f"{YEAR}. gada 11. maijs" in valmiera
     assert "Izbraukuma sēde Nr. 2 (Cēsis)" in cesis and "Cēsis" in text(cesis)
     # Both were planned as covered; the check-ins show only the first track covered.
     assert re.findall(r'class="year-track" data-state="(\w+)"', valmiera) == ["covered", "uncovered"]
-    assert re.findall(r'class="cov-fig"[^>]*>([^<]+)<', valmiera) == ["1 / 1", "0 / 1"]
+    assert re.findall(r'class="cov-fig"[^>]*>([^<]+)<', valmiera) == ["1 + 0 / 1", "0 + 0 / 1"]
     assert 'data-testid="no-check-ins"' not in valmiera
     # No check-ins: said so, and the plan shown for what it is.
     assert 'data-testid="no-check-ins"' in cesis and "Ierašanās netika atzīmēta" in cesis
@@ -61,7 +61,7 @@ def test_the_year_names_each_event_explains_the_figures_and_shows_who_came(clien
 
     chart = page[page.index("<svg"):]
     assert "Izbraukuma sēde Nr. 1 (Valmiera)" in chart
-    assert "klātienē 1, attālināti 0, minimums 1; ieradās 0 · nav nodrošināta" in chart
+    assert "klātienē 1, attālināti 0, minimums 1; ieradās 0, pievienojās attālināti 0 · nav nodrošināta" in chart
     assert "nav ierašanās datu" in chart
 
 

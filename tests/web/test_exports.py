@@ -67,7 +67,7 @@ def test_coverage_pdf_breaks_no_word(client, login, demo, tmp_path):
     text = pdf_text(client.get(f"/admin/events/{JEKABPILS}/coverage-report.pdf").data, tmp_path)
     words = text.split()
     for heading in ("Laika bloks", "Darba grupa", "Plānots: reģistrējušies / minimums", "Ierašanās: ieradušies / minimums",
-                    "Valsts pārvalde klāt, pēc dalībnieku atbildēm"):
+                    "Pievienojās attālināti", "Faktiskā pārstāvība", "Valsts pārvalde klāt, pēc dalībnieku atbildēm"):
         assert heading in text, f"{heading!r} is broken in: {text}"
     for word in ("minimums", "atbildēm", "attālināti)", "nodrošināta", "Mazākumtautību", "nezina"):
         assert word in words, f"{word!r} is broken in: {text}"
@@ -81,7 +81,8 @@ def test_coverage_report_as_a_workbook(client, login, demo):
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     seniors = next(row for row in rows if "Senioru" in row[1])
-    assert seniors[2:] == [1, 1, 0, 1, "nodrošināta", "jā 2 · nē 0 · nezina 1"]  # numbers as numbers
+    # minimum, planned in person, planned remote, arrived in person, joined remotely: numbers as numbers
+    assert seniors[2:] == [1, 1, 0, 1, 0, "nodrošināta", "jā 2 · nē 0 · nezina 1"]
 
 
 def test_registrations_as_a_workbook(client, login, people):

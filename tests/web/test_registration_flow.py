@@ -164,7 +164,7 @@ def test_private_page_changes_exports_and_deletes(app, client):
     with app.app_context():
         from eventapp.models import Registration
 
-        secret = db.session.query(Registration).one().secret
+        secret, join_secret = db.session.query(Registration.secret, Registration.join_secret).one()
     link = f"/r/{secret}"
     page = client.get(link).get_data(as_text=True)
     assert "Anna Bērziņa" in page and "zoom.example" not in page  # the remote link only for remote people
@@ -172,7 +172,8 @@ def test_private_page_changes_exports_and_deletes(app, client):
     token = csrf_token(client, link)
     client.post(f"{link}/change", data={"csrf_token": token, "attendance_mode": "remote", f"slot_{slot_id}": str(second)})
     page = client.get(link).get_data(as_text=True)
-    assert "https://zoom.example/j" in page and "Darba grupa 2" in page
+    # The person's own join link, never the meeting address itself.
+    assert f"/join/{join_secret}" in page and "zoom.example" not in page and "Darba grupa 2" in page
 
     exported = client.get(f"{link}/data.json")
     assert exported.headers["Content-Disposition"].startswith("attachment")

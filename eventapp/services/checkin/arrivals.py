@@ -1,8 +1,11 @@
 """Who is expected and who has come: the list a check-in device works from, and the live counts.
 
 Expected: confirmed registrations to attend in person. Arrived: confirmed registrations
-checked in at the door (a person registered as remote who came anyway counts too). A track
-counts the people who hold a seat in it, and, apart, those checked in at its room.
+checked in at the door (a person registered as remote who came anyway counts too). Joined:
+confirmed registrations present remotely (joined by their link or marked present) and not
+checked in at the door; a join of the event's own meeting counts for each of the person's
+tracks, a join of a track's meeting for that track. A track counts the people who hold a seat
+in it, and, apart, those checked in at its room.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +23,7 @@ from ...models import (
     Track,
     TrackChoice,
 )
+from ..remote.joins import joined_by_track
 from .check_ins import code_hash, first_scan
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -73,8 +77,9 @@ def checkin_list(session: Session, event: Event, locale: str, now: datetime) -> 
 
 @dataclass
 class Tally:
-    arrived: int = 0
-    expected: int = 0
+    arrived: int = 0  # in person, checked in at the door
+    expected: int = 0  # in person
+    joined: int = 0  # remotely, and not checked in at the door
 
 
 @dataclass
@@ -115,19 +120,26 @@ def arrival_counts(session: Session, event: Event) -> ArrivalCounts:
         .group_by(CheckIn.track_id)
     ).all())
 
+    joins = joined_by_track(session, event)
+    whole_event = joins.get(None, set())
+    anywhere = set().union(*joins.values())
+
     total = Tally()
     sectors = {sector: Tally() for sector in Sector}
-    for sector, mode, arrived in people.values():
+    for registration_id, (sector, mode, arrived) in people.items():
         for tally in (total, sectors[sector]):
             tally.expected += mode is AttendanceMode.IN_PERSON
             tally.arrived += bool(arrived)
+            tally.joined += not arrived and registration_id in anywhere
     tracks = {track.id: TrackTally(track, in_room=in_room.get(track.id, 0)) for track in event.tracks}
     for registration_id, track_id in seats:
         sector, mode, arrived = people[registration_id]
+        joined = not arrived and (registration_id in whole_event or registration_id in joins.get(track_id, ()))
         counted = [tracks[track_id].tally]
         if sector is Sector.STATE_ADMINISTRATION:
             counted.append(tracks[track_id].state_administration)
         for tally in counted:
             tally.expected += mode is AttendanceMode.IN_PERSON
             tally.arrived += bool(arrived)
+            tally.joined += joined
     return ArrivalCounts(total, sectors, list(tracks.values()))

@@ -1,5 +1,5 @@
-"""Coverage reports: per track, state administration planned (registrations), actual (check-ins)
-and as the participants saw it (the survey after the event), as a table (CSV or workbook), PDF
+"""Coverage reports: per track, state administration planned (registrations), actual (in person
+from check-ins, remote from joins) and as the participants saw it (the survey after the event), as a table (CSV or workbook), PDF
 and SVG, in the language asked for."""
 import io
 from xml.sax.saxutils import escape
@@ -38,10 +38,12 @@ def participants_said(saw: Saw, track_id: int) -> str:
 
 
 def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Saw) -> list[list]:
+    """`with_check_ins`: whether anyone's presence (in person or remote) was recorded at the event."""
     return [
         [
             row.track.slot.local("title", locale), row.track.local("title", locale), row.track.state_admin_minimum,
             row.planned_in_person, row.planned_remote, row.arrived if with_check_ins else "—",
+            row.joined if with_check_ins else "—",
             row.state.label if with_check_ins else _("no check-in data"), participants_said(saw, row.track.id),
         ]
         for row in rows
@@ -49,8 +51,9 @@ def _rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Sa
 
 
 def _header() -> list[str]:
-    return [_("Time block"), _("Track"), _("Minimum"), _("Planned in person"), _("Planned remote"), _("Arrived"),
-            _("Actual coverage"), _("State administration present, participants say")]
+    return [_("Time block"), _("Track"), _("Minimum"), _("Planned in person"), _("Planned remote"),
+            _("Arrived in person"), _("Joined remotely"), _("Actual coverage"),
+            _("State administration present, participants say")]
 
 
 def report_table(event: Event, rows: list[ActualCoverage], with_check_ins: bool,
@@ -71,18 +74,22 @@ def report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, l
 
 
 def _pdf_rows(rows: list[ActualCoverage], with_check_ins: bool, locale: str, saw: Saw) -> list[list[str]]:
-    """Five columns, so that the three views of a track read side by side."""
+    """Seven columns, so that the plan, who came in person, who joined remotely, the state and what
+    participants said of a track read side by side."""
     texts = [[_("Time block"), _("Track"), _("Planned: registered / minimum"), _("Checked in: arrived / minimum"),
-              _("State administration present, participants say")]]
+              _("Joined remotely"), _("Actual coverage"), _("State administration present, participants say")]]
     for row in rows:
         minimum, registered = row.track.state_admin_minimum, row.planned_in_person + row.planned_remote
         planned = f"{registered} / {minimum}"
         if row.planned_remote:
             planned = _("%(registered)d / %(minimum)d (%(remote)d remote)", registered=registered, minimum=minimum,
                         remote=row.planned_remote)
-        checked_in = f"{row.arrived} / {minimum} · {row.state.label}" if with_check_ins else _("no check-in data")
+        if with_check_ins:
+            checked_in, joined, state = f"{row.arrived} / {minimum}", str(row.joined), row.state.label
+        else:
+            checked_in, joined, state = "—", "—", _("no check-in data")
         texts.append([row.track.slot.local("title", locale), row.track.local("title", locale), planned, checked_in,
-                      participants_said(saw, row.track.id)])
+                      joined, state, participants_said(saw, row.track.id)])
     return texts
 
 
@@ -107,11 +114,12 @@ def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, 
         Paragraph(escape(f"{riga_date(event.starts_at)} · {place}"), small),
         Spacer(1, 2 * mm),
         Paragraph(escape(_("State administration in the working groups: planned (registrations), actual "
-                           "(check-ins) and as participants saw it (the survey after the event; counts are "
-                           "shown only where at least 3 answered).")), small),
+                           "(check-ins in person, and joins of those who took part remotely) and as participants "
+                           "saw it (the survey after the event; counts are shown only where at least 3 "
+                           "answered).")), small),
         Spacer(1, 4 * mm),
     ]
-    if not with_check_ins:
+    if not with_check_ins:  # neither a check-in nor a remote join
         story += [Paragraph(escape(_("There are no check-in data for this event yet: only the plan is shown.")), small),
                   Spacer(1, 3 * mm)]
     texts = _pdf_rows(rows, with_check_ins, locale, saw)
@@ -131,7 +139,8 @@ def _report_pdf(event: Event, rows: list[ActualCoverage], with_check_ins: bool, 
 def year_chart_svg(columns: list[YearColumn], locale: str = "lv") -> str:
     """State-administration people per track and event over a year, as SVG readable without colour:
     each bar carries its numbers, in-person bars are solid and remote ones hatched; after an
-    event, its numbers say who came (from the check-ins) and its state is the actual one."""
+    event, its numbers say who came (from the check-ins) and who joined remotely, and its state is
+    the actual one."""
     bar_height, gap, label_width, unit = 18, 6, 330, 28
     rows = [entry for column in columns for entry in column.entries]
     title = escape(_("State administration per track"))
@@ -171,7 +180,8 @@ def year_chart_svg(columns: list[YearColumn], locale: str = "lv") -> str:
                      in_person=in_person, remote=remote, minimum=entry.minimum)
             row = actual.get(entry.track.id)
             if row is not None:
-                text = _("%(planned)s; arrived %(arrived)d", planned=text, arrived=row.arrived)
+                text = _("%(planned)s; arrived %(arrived)d, joined remotely %(joined)d", planned=text,
+                         arrived=row.arrived, joined=row.joined)
                 state = row.state.label
             else:
                 state = _("no check-in data") if column.is_over else entry.state.label

@@ -1,5 +1,6 @@
 """Does every track have its state-administration people? Planned from registrations, actual
-from check-ins."""
+from check-ins at the door and from remote joins (the person's own join link, or marked present
+by an organiser)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,20 +19,37 @@ from ...models import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    RemoteJoin,
     Sector,
     Slot,
     Track,
     TrackChoice,
 )
 from ..registration import seat_holds
+from ..remote.joins import joined_by_track
+
+# Who was present remotely (`joined_by_track`): {a track's id, or None for the event's own meeting:
+# registration ids}
+Joins = dict[int | None, set[int]]
 
 
 class Coverage(LabelledEnum):
     COVERED = "covered", _l("covered")  # the minimum is met in person
-    # met only with remote people, or short but a delegation request is open
+    # after the event: the minimum is met only when those who joined remotely count too
+    COVERED_REMOTELY = "covered_remotely", _l("covered remotely")
+    # before the event: met only with remote people, or short but a delegation request is open
     AT_RISK = "at_risk", _l("at risk")
     UNCOVERED = "uncovered", _l("uncovered")
     NOT_REQUIRED = "not_required", _l("no minimum")  # the track has no minimum
+
+    @property
+    def severity(self) -> int:
+        """A sort key, the worst first: uncovered, at risk, covered remotely, covered, no minimum."""
+        return WORST_FIRST.index(self)
+
+
+WORST_FIRST = (Coverage.UNCOVERED, Coverage.AT_RISK, Coverage.COVERED_REMOTELY, Coverage.COVERED,
+               Coverage.NOT_REQUIRED)
 
 
 def coverage_state(minimum: int, in_person: int, remote: int, open_requests: int) -> Coverage:
@@ -41,6 +59,18 @@ def coverage_state(minimum: int, in_person: int, remote: int, open_requests: int
         return Coverage.COVERED
     if in_person + remote >= minimum or open_requests:
         return Coverage.AT_RISK
+    return Coverage.UNCOVERED
+
+
+def actual_state(minimum: int, arrived: int, joined: int) -> Coverage:
+    """After the event: covered when enough came in person; covered remotely when only those who
+    joined remotely make up the minimum; else uncovered (nothing is "at risk" any more)."""
+    if minimum <= 0:
+        return Coverage.NOT_REQUIRED
+    if arrived >= minimum:
+        return Coverage.COVERED
+    if arrived + joined >= minimum:
+        return Coverage.COVERED_REMOTELY
     return Coverage.UNCOVERED
 
 
@@ -125,7 +155,7 @@ def events_coverage(session: Session, events: list[Event], now: datetime) -> dic
 
 @dataclass
 class ActualCoverage:
-    """After the event: who came, from the check-ins."""
+    """After the event: who came in person (check-ins) and who joined remotely (remote joins)."""
 
     track: Track
     planned_in_person: int
@@ -133,18 +163,24 @@ class ActualCoverage:
     arrived: int  # state-administration people checked in at the door or at the track
     planned: TrackCoverage | None = None
     arrived_people: list[Registration] = field(default_factory=list)
+    # state-administration people present remotely (joined by their link or marked), not counted in person
+    joined_people: list[Registration] = field(default_factory=list)
+
+    @property
+    def joined(self) -> int:
+        return len(self.joined_people)
 
     @property
     def not_arrived(self) -> list[Registration]:
-        """Registered state administration (in person or remote) with no check-in."""
+        """Registered state administration (in person or remote) present neither in person nor remotely."""
         if self.planned is None:
             return []
-        came = {person.id for person in self.arrived_people}
-        return [person for person in self.planned.in_person + self.planned.remote if person.id not in came]
+        present = {person.id for person in self.arrived_people + self.joined_people}
+        return [person for person in self.planned.in_person + self.planned.remote if person.id not in present]
 
     @property
     def state(self) -> Coverage:
-        return coverage_state(self.track.state_admin_minimum, self.arrived, 0, 0)
+        return actual_state(self.track.state_admin_minimum, self.arrived, self.joined)
 
     @property
     def minimum(self) -> int:
@@ -152,11 +188,12 @@ class ActualCoverage:
 
     @property
     def people(self) -> list[tuple[Registration, str]]:
-        """The registered state administration, each with what became of them: came, remote_absent
-        (registered remotely, no arrival recorded) or absent (no arrival recorded)."""
+        """The registered state administration, each with what became of them: came, joined
+        (remotely), remote_absent (registered remotely, no presence recorded) or absent."""
         not_arrived = [(person, "remote_absent" if person.attendance_mode.value == "remote" else "absent")
                        for person in self.not_arrived]
-        return [(person, "came") for person in self.arrived_people] + not_arrived
+        return ([(person, "came") for person in self.arrived_people]
+                + [(person, "joined") for person in self.joined_people] + not_arrived)
 
 
 def has_check_ins(session: Session, event: Event) -> bool:
@@ -174,6 +211,30 @@ def events_with_check_ins(session: Session, events: list[Event]) -> set[int]:
         .where(Registration.event_id.in_([event.id for event in events]), CheckIn.undone_at.is_(None))
         .distinct()
     ))
+
+
+def has_presence(session: Session, event: Event, joins: Joins | None = None) -> bool:
+    """Whether anyone's presence at the event is recorded: a check-in, or a remote join (`joins`:
+    `joined_by_track` of the event, when already read)."""
+    if joins is None:
+        joins = joined_by_track(session, event)
+    checked = has_check_ins(session, event)  # asked either way: the same statements whatever the data
+    return checked or any(joins.values())
+
+
+def _events_joins(session: Session, events: list[Event]) -> dict[int, Joins]:
+    """{event id: `joined_by_track`} for several events at once, by the same rule (one query)."""
+    if not events:
+        return {}
+    found: dict[int, Joins] = defaultdict(dict)
+    rows = session.execute(
+        select(Registration.event_id, RemoteJoin.track_id, RemoteJoin.registration_id)
+        .join(Registration, Registration.id == RemoteJoin.registration_id)
+        .where(Registration.event_id.in_([event.id for event in events]), RemoteJoin.undone_at.is_(None))
+    )
+    for event_id, track_id, registration_id in rows:
+        found[event_id].setdefault(track_id, set()).add(registration_id)
+    return found
 
 
 def _arrivals(session: Session, events: list[Event]) -> list[tuple[int, int]]:
@@ -196,22 +257,34 @@ def _arrivals(session: Session, events: list[Event]) -> list[tuple[int, int]]:
     ).all()
 
 
-def _actual(planned: list[TrackCoverage], arrived: list[tuple[int, int]]) -> list[ActualCoverage]:
+def _actual(planned: list[TrackCoverage], arrived: list[tuple[int, int]], joins: Joins) -> list[ActualCoverage]:
+    """Each track's registered state administration who came in person, and, of the others, those
+    who joined remotely: at the track's own meeting, or at the event's (which counts for each of
+    the person's tracks)."""
     people = {person.id: person for entry in planned for person in entry.in_person + entry.remote}
     came = defaultdict(list)
     for track_id, registration_id in arrived:
         if registration_id in people:
             came[track_id].append(people[registration_id])
-    return [
-        ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), len(came[entry.track.id]), entry,
-                       came[entry.track.id])
-        for entry in planned
-    ]
+    whole_event = joins.get(None, set())
+    rows = []
+    for entry in planned:
+        track_id = entry.track.id
+        in_person = {person.id for person in came[track_id]}
+        remote = joins.get(track_id, set()) | whole_event
+        joined = [person for person in entry.in_person + entry.remote
+                  if person.id in remote and person.id not in in_person]
+        rows.append(ActualCoverage(entry.track, len(entry.in_person), len(entry.remote), len(came[track_id]), entry,
+                                   came[track_id], joined))
+    return rows
 
 
-def actual_coverage(session: Session, event: Event, now: datetime) -> list[ActualCoverage]:
-    """Planned (registrations) against actual (check-ins) state administration per track."""
-    return _actual(event_coverage(session, event, now), _arrivals(session, [event]))
+def actual_coverage(session: Session, event: Event, now: datetime, joins: Joins | None = None) -> list[ActualCoverage]:
+    """Planned (registrations) against actual (check-ins and remote joins) state administration per
+    track; `joins`: `joined_by_track` of the event, when already read."""
+    if joins is None:
+        joins = joined_by_track(session, event)
+    return _actual(event_coverage(session, event, now), _arrivals(session, [event]), joins)
 
 
 @dataclass(frozen=True)
@@ -232,6 +305,7 @@ class BoardSummary:
     uncovered: int
     not_required: int
     next_deadline: Deadline | None = None
+    covered_remotely: int = 0  # after the event only
 
 
 def next_deadline(entries: list[TrackCoverage], release_at: datetime, now: datetime) -> Deadline | None:
@@ -247,7 +321,8 @@ def summarise(entries: list[TrackCoverage] | list[ActualCoverage], deadline: Dea
     """Counts of the tracks by state, planned (`TrackCoverage`) or actual (`ActualCoverage`)."""
     states = [entry.state for entry in entries]
     return BoardSummary(len(states), states.count(Coverage.COVERED), states.count(Coverage.AT_RISK),
-                   states.count(Coverage.UNCOVERED), states.count(Coverage.NOT_REQUIRED), deadline)
+                        states.count(Coverage.UNCOVERED), states.count(Coverage.NOT_REQUIRED), deadline,
+                        states.count(Coverage.COVERED_REMOTELY))
 
 
 YEAR_KINDS = (EventKind.REGIONAL_SESSION, EventKind.FORUM)
@@ -266,8 +341,8 @@ class YearColumn:
 
     event: Event
     entries: list[TrackCoverage]  # planned, from registrations
-    actual: list[ActualCoverage] | None = None  # after the event, from check-ins; None before it ends
-    with_check_ins: bool = False  # after the event: whether anyone's arrival was recorded
+    actual: list[ActualCoverage] | None = None  # after the event, from check-ins and remote joins; None before it ends
+    with_check_ins: bool = False  # after the event: whether anyone's presence (in person or remote) was recorded
 
     @property
     def is_over(self) -> bool:
@@ -275,19 +350,20 @@ class YearColumn:
 
 
 def year_columns(session: Session, year: int, now: datetime) -> list[YearColumn]:
-    """`year_coverage`, with each past event's actual coverage from its check-ins: the same
-    statements however many events and tracks."""
+    """`year_coverage`, with each past event's actual coverage from its check-ins and remote joins:
+    the same statements however many events and tracks."""
     events = year_events(session, year)
     coverage = events_coverage(session, events, now)
     past = [event for event in events if now >= event.ends_at]
     arrived = _arrivals(session, past) if past else []
     checked = events_with_check_ins(session, past)
+    joins = _events_joins(session, past)
     columns = []
     for event in events:
         column = YearColumn(event, coverage[event.id])
         if now >= event.ends_at:
-            column.actual = _actual(column.entries, arrived)
-            column.with_check_ins = event.id in checked
+            column.actual = _actual(column.entries, arrived, joins.get(event.id, {}))
+            column.with_check_ins = event.id in checked or event.id in joins
         columns.append(column)
     return columns
 

@@ -27,10 +27,12 @@ from ...models import (
     Registration,
     RegistrationStatus,
     Slot,
+    Track,
     TrackChoice,
     utcnow,
 )
 from ...urls import public_url
+from ..remote import joins
 
 PRODID = "-//Memoranda padome//eventapp//LV"
 TZID = "Europe/Riga"
@@ -178,15 +180,17 @@ def _choice_status(registration: Registration, choice: TrackChoice) -> str:
     return _("your seat is confirmed")
 
 
-def _invite_description(registration: Registration, method: str, locale: str, url: str) -> str:
-    """Attendance, each chosen track with its time and status, the remote links, the event page.
+def _invite_description(
+    registration: Registration, locale: str, url: str, links: list[tuple[Track | None, str]],
+) -> str:
+    """Attendance, each chosen track with its time and status, the join links, the event page.
 
-    The remote links only for a remote participant whose place is confirmed: a track's own
-    link serves that track, the event's link everything else.
+    The join links (`joins.join_links`: never the meeting addresses themselves) only for a
+    confirmed participant who joins remotely: a track's own link serves that track, the
+    event's link everything else.
     """
-    event = registration.event
     remote = registration.attendance_mode is AttendanceMode.REMOTE
-    with_links = remote and registration.status is CONFIRMED and method == "REQUEST"
+    by_track = {track.id: link for track, link in links if track is not None}
     lines = [f"{_('Attendance')}: {_('remote') if remote else _('in person')}"]
     for choice in registration.choices:
         track = choice.track
@@ -195,10 +199,9 @@ def _invite_description(registration: Registration, method: str, locale: str, ur
             f"{slot.local('title', locale)}, {_clock(slot)}: {track.local('title', locale)} "
             f"({_choice_status(registration, choice)})"
         )
-        if with_links and track.remote_link and choice.status is CONFIRMED:
-            lines.append(f"{_('Remote connection')}: {track.remote_link}")
-    if with_links and event.remote_link:
-        lines.append(f"{_('Remote connection')}: {event.remote_link}")
+        if track.id in by_track:
+            lines.append(f"{_('Remote connection')}: {by_track[track.id]}")
+    lines.extend(f"{_('Remote connection')}: {link}" for track, link in links if track is None)
     lines.append("")
     lines.append(url)
     return "\n".join(lines)
@@ -222,13 +225,18 @@ def registration_invite(
     else:
         status, partstat = "CONFIRMED", "ACCEPTED"
     url = public_url("public.event", slug=event.slug)
+    links = joins.join_links(registration) if method == "REQUEST" else []
     with in_language(locale):
-        description = _invite_description(registration, method, locale, url)
+        description = _invite_description(registration, locale, url, links)
     vevent = _vevent(
         event, locale, uid=f"registration-{registration.id}@{_host()}",
         sequence=event.sequence + registration.sequence, stamp=now or utcnow(), status=status,
         description=description, url=url,
     )
+    if links and (registration.attendance_mode is AttendanceMode.REMOTE or not event_place(event)):
+        # Where a remote participant goes is their join link; calendars make it one click.
+        vevent.pop("location", None)
+        vevent.add("location", links[0][1])
     vevent.add("organizer", _organizer())
     vevent.add("attendee", vCalAddress.new(
         registration.email, cn=registration.full_name or None, partstat=partstat, rsvp=False,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,6 +22,7 @@ from ...models import (
     FeedbackInvitation,
     Registration,
     RegistrationStatus,
+    RemoteJoin,
     Track,
 )
 from ...urls import public_url
@@ -47,6 +48,12 @@ def attended_tracks(session: Session, registration: Registration) -> list[Track]
             CheckIn.registration_id == registration.id, CheckIn.track_id.is_not(None), CheckIn.undone_at.is_(None)
         )
     ))
+    rooms |= set(session.scalars(
+        select(RemoteJoin.track_id).where(
+            RemoteJoin.registration_id == registration.id, RemoteJoin.track_id.is_not(None),
+            RemoteJoin.undone_at.is_(None),
+        )
+    ))
     return [track for track in registration.event.tracks if track.id in chosen | rooms]
 
 
@@ -55,15 +62,17 @@ def attended_registrations(session: Session, event: Event) -> list[Attendance]:
 
     In person: a confirmed registration with an active (not undone) check-in, at the door or at a
     room; its tracks are its confirmed choices and the rooms it was checked in at.
-    Remote: nobody yet. The app keeps no record of a remote participant joining; when it does
-    (the join link, /join/<token>), they belong here, and only here.
+    Remote: a confirmed registration that joined by its join link (/join/<token>) or was marked
+    present by an organiser, not undone; its tracks are its confirmed choices and the tracks whose
+    own meetings it joined.
     """
     checked_in = exists().where(CheckIn.registration_id == Registration.id, CheckIn.undone_at.is_(None))
+    joined = exists().where(RemoteJoin.registration_id == Registration.id, RemoteJoin.undone_at.is_(None))
     registrations = session.scalars(
         select(Registration)
         .where(
             Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.anonymised_at.is_(None), checked_in,
+            Registration.anonymised_at.is_(None), or_(checked_in, joined),
         )
         .options(selectinload(Registration.choices))
         .order_by(Registration.id)
@@ -73,6 +82,12 @@ def attended_registrations(session: Session, event: Event) -> list[Attendance]:
         select(CheckIn.registration_id, CheckIn.track_id)
         .join(Registration, Registration.id == CheckIn.registration_id)
         .where(Registration.event_id == event.id, CheckIn.track_id.is_not(None), CheckIn.undone_at.is_(None))
+    ):
+        rooms.setdefault(registration_id, set()).add(track_id)
+    for registration_id, track_id in session.execute(
+        select(RemoteJoin.registration_id, RemoteJoin.track_id)
+        .join(Registration, Registration.id == RemoteJoin.registration_id)
+        .where(Registration.event_id == event.id, RemoteJoin.track_id.is_not(None), RemoteJoin.undone_at.is_(None))
     ):
         rooms.setdefault(registration_id, set()).add(track_id)
     attendances = []

@@ -10,6 +10,7 @@ from ...models import OutboxAttachment, OutboxMessage, Registration
 from ...urls import public_url
 from .. import place
 from ..documents import calendar
+from ..online_meetings import has_badges
 
 SUBJECTS = {
     "confirmation": _l("Registration confirmed: %(event)s"),
@@ -120,7 +121,7 @@ BADGE_FILENAME = "badge.pdf"
 
 def registration_attachments(kind: str, registration: Registration) -> list[Attachment]:
     """The files that go with a message about a registration: the calendar invite, and the badge
-    when the person has an in-person seat."""
+    when the person has an in-person seat (an online meeting has no badges)."""
     files = []
     method = INVITE_METHODS.get(kind)
     if method is not None:
@@ -128,7 +129,8 @@ def registration_attachments(kind: str, registration: Registration) -> list[Atta
             filename="invite.ics", content_type=f"text/calendar; method={method}; charset=UTF-8",
             data=calendar.registration_invite(registration, method),
         ))
-    if kind in WITH_BADGE and registration.status.value == "confirmed" and registration.attendance_mode.value == "in_person":
+    if (kind in WITH_BADGE and registration.status.value == "confirmed" and registration.attendance_mode.value == "in_person"
+            and has_badges(registration.event)):
         files.append(Attachment(filename=BADGE_FILENAME, content_type="application/pdf", data=b""))
     return files
 

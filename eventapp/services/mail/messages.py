@@ -39,6 +39,7 @@ from ...urls import public_url
 from ..accounts import audit
 from ..exceptions import DomainError
 from ..registration.registration_list import RegistrationFilters, registrations_query
+from ..remote.joins import join_links
 from . import compose
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def placeholder_values(registration: Registration, language: str) -> dict[str, s
         "event": event.local("title", language),
         "tracks": "; ".join(tracks),
         "private_link": public_url("my_registration.show", token=registration.secret),
-        "remote_link": ", ".join(link for _track, link in registration.remote_connections),
+        "remote_link": ", ".join(link for _track, link in join_links(registration)),
         "event_link": public_url("public.event", slug=event.slug),
     }
 

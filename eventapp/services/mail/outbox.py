@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Event, OutboxMessage, OutboxStatus
 from ..checkin import badges
-from . import compose, mail_jobs, messages
+from . import compose, invitations, mail_jobs, messages
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,9 @@ def build_message(row: OutboxMessage, recipient: str, now: datetime) -> EmailMes
     # The same outbox row always carries the same Message-ID, so a resend can be recognised.
     domain = current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "eventapp"
     message["Message-ID"] = f"<outbox-{row.id}@{domain}>"
+    if row.list_unsubscribe:  # RFC 8058: one click in the mail program unsubscribes, by a POST
+        message["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body_text, cte="quoted-printable")
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html", cte="quoted-printable")
@@ -204,8 +207,10 @@ def _next_due(session: Session, now: datetime) -> OutboxMessage | None:
     return session.scalar(query)
 
 
+# The server cannot take any message now: the round stops and every message waits for the next.
+# (smtplib's own errors are OSErrors too: those about one message are judged before plain OSError.)
 SERVER_UNREACHABLE = (
-    OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
+    smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
     smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused,
 )
 
@@ -229,6 +234,8 @@ def judge(error: Exception) -> tuple[str, bool, bool]:
         return f"the server refused the message: {error.smtp_code} {text}", error.smtp_code >= 500, False
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return NON_ASCII_ADDRESS, True, False
+    if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException):
+        return f"{type(error).__name__}: {error}", False, True  # refused connection, timeout, DNS
     return f"{type(error).__name__}: {error}", False, False
 
 
@@ -240,21 +247,44 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime, report:
         row.status = OutboxStatus.FAILED
         row.failed_at = now
         report.failed += 1
-        log.error("giving up on outbox message %s: %s", row.id, row.last_error)
+        log.error("giving up on outbox message %s (%s): %s", row.id, row.kind, failure_category(error),
+                  extra={"event": "mail_failed", "outbox_id": row.id, "kind": row.kind,
+                         "reason": failure_category(error), "attempts": row.attempts})
     else:
         row.next_attempt_at = now + timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (row.attempts - 1))
         report.retrying += 1
-        log.warning("outbox message %s will be retried: %s", row.id, row.last_error)
+        log.warning("outbox message %s (%s) will be retried: %s", row.id, row.kind, failure_category(error),
+                    extra={"event": "mail_retry", "outbox_id": row.id, "kind": row.kind,
+                           "reason": failure_category(error), "attempts": row.attempts})
     return unreachable
+
+
+def failure_category(error: Exception) -> str:
+    """Why a message failed, in a word for the log: the full reason (`last_error`) may quote the
+    address, so it stays in the database."""
+    if isinstance(error, Undeliverable):
+        return "non_ascii_address" if str(error) == NON_ASCII_ADDRESS else "invalid_address"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipient_refused"
+    if isinstance(error, SERVER_UNREACHABLE):
+        return "server_unreachable"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return "message_refused"
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return "non_ascii_address"
+    if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException):
+        return "server_unreachable"
+    return type(error).__name__
 
 
 def deliver_due(session: Session, now: datetime, limit: int = 500) -> DeliveryReport:
     """Send what is due, oldest first; each message succeeds or fails on its own.
 
     The mail to everyone about an event change is written out first (`mail_jobs`), and so are
-    the organisers' messages to registrants (`messages`)."""
+    the organisers' messages to registrants (`messages`) and invitations of organisations (`invitations`)."""
     mail_jobs.expand_mail_jobs(session, now)
     messages.expand_messages(session, now)
+    invitations.expand_invitations(session, now)
     report = DeliveryReport()
     config = current_app.config
     use_smtp = bool(config.get("MAIL_SERVER"))

@@ -22,6 +22,7 @@ from ...models import (
     TrackChoice,
     utcnow,
 )
+from .. import online_meetings
 from ..accounts import audit
 from ..exceptions import DomainError
 from ..mail import compose
@@ -83,7 +84,7 @@ def normalise_email(email: str) -> str:
 
 
 def _check_choices(event: Event, data: RegistrationData) -> None:
-    if data.attendance_mode is AttendanceMode.REMOTE and not event.remote_allowed:
+    if data.attendance_mode is AttendanceMode.REMOTE and not online_meetings.remote_possible(event):
         raise DomainError(_l("This event can only be attended in person."), "attendance_mode")
     for slot in event.slots:
         if not slot.tracks:
@@ -142,6 +143,8 @@ def register(
             data, sector=Sector.STATE_ADMINISTRATION, organisation_name=delegation.organisation.name,
             track_ids=data.track_ids | {delegation.track.slot_id: delegation.track_id},
         )
+    if online_meetings.is_online_meeting(event):
+        data = replace(data, attendance_mode=AttendanceMode.REMOTE)  # no room, no seats, no waiting list
     _check_choices(event, data)
     questions = event_questions(session, event)
     answers = check_answers(questions, data.answers)
@@ -288,6 +291,8 @@ def change_registration(
     """
     event = seat_allocation.lock_event(session, registration.event.id)
     session.refresh(registration)
+    if online_meetings.is_online_meeting(event):
+        mode = AttendanceMode.REMOTE
     if registration.status is CANCELLED:
         raise DomainError(_l("This registration has been cancelled."))
     if now >= event.ends_at:

@@ -1,0 +1,1 @@
+"""Remote presence: personal join links to the meeting, and who joined (or was marked present)."""
