@@ -9,10 +9,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
+from .languages import in_language
 from .models import Event, EventStatus, User, UserRole, utcnow
 from .services import demo, organisations
 from .services.accounts import retention
 from .services.coverage import delegation, reminders
+from .services.exceptions import DomainError
 from .services.feedback import invitations as feedback_invitations
 from .services.mail import event_reminders, outbox
 from .services.registration import lifecycle
@@ -55,11 +57,15 @@ def import_organisations_command(file: Path):
         rows = organisations.read_csv(file.read_bytes())
     except UnicodeDecodeError:
         raise click.ClickException("The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.") from None
+    except DomainError as error:
+        with in_language("en"):
+            raise click.ClickException(str(error.message)) from None
     result = organisations.import_organisations(db.session, rows)
     db.session.commit()
     click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, refused {len(result.refused)}")
-    for line, reason in result.refused:
-        click.echo(f"  line {line}: {reason}", err=True)
+    with in_language("en"):  # the command speaks English, its reasons too
+        for line, reason in result.refused:
+            click.echo(f"  line {line}: {reason}", err=True)
 
 
 @click.command("create-user")

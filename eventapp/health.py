@@ -7,7 +7,9 @@ session, no sign-in.
 `/metrics` is 404 unless METRICS_ENABLED, and then answers only a client from
 METRICS_ALLOWED_IPS (networks, comma-separated; default the machine itself) carrying
 `Authorization: Bearer <METRICS_TOKEN>` when a token is set. With no network allowed, a token
-is required: the metrics are never public.
+is required: the metrics are never public. Anyone else gets the same 404 as when it is off, so
+that the endpoint is not revealed. A token must be printable ASCII without spaces (an HTTP header
+carries nothing else reliably); another one stops the app at start with a message naming it.
 """
 import functools
 import hmac
@@ -44,6 +46,18 @@ def healthz():
                     extra={"event": "health", "error_type": type(error).__name__})
         return {"status": "unavailable"}, 503, NOT_STORED
     return {"status": "ok"}, 200, NOT_STORED
+
+
+def check_metrics_token(token: str | None) -> None:
+    """Refuse, at start, a METRICS_TOKEN that no Authorization header could carry."""
+    if token and not (token.isascii() and token.isprintable() and " " not in token):
+        raise RuntimeError("METRICS_TOKEN must be printable ASCII without spaces (letters, digits, - _ . ~ and the "
+                           "like), as an HTTP header carries it; choose another token.")
+
+
+@bp.record_once
+def _check_settings(state) -> None:
+    check_metrics_token(state.app.config.get("METRICS_TOKEN"))
 
 
 @functools.cache
@@ -139,5 +153,5 @@ def metrics():
     if not current_app.config.get("METRICS_ENABLED"):
         abort(404)
     if not metrics_allowed():
-        return Response("Forbidden\n", 403, {"Content-Type": "text/plain; charset=utf-8", **NOT_STORED})
+        abort(404)  # the same answer as when the metrics are off: the endpoint is not revealed
     return Response(generate_latest(metrics_registry()), 200, {"Content-Type": CONTENT_TYPE_LATEST, **NOT_STORED})

@@ -33,4 +33,5 @@ def page(token: str):
         db.session.commit()
         done = True
     return render_template("unsubscribe/page.html", organisation=invitation.organisation, form=form,
+                           email=invitation.email,
                            done=done or invitation.organisation.unsubscribed_at is not None)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
@@ -67,6 +68,20 @@ class SeriesForm(BaseForm):
         )
 
 
+def make_series(form: SeriesForm, session_dates: list) -> tuple[bool, list]:
+    """`create_series`, looked at again once when another event took an address (slug) at the
+    same moment: the meetings made meanwhile are then found and not made twice."""
+    for last_try in (False, True):
+        try:
+            return attempt(form, meeting_series.create_series, current_user, session_dates, form.settings())
+        except IntegrityError:
+            db.session.rollback()
+            if last_try:
+                flash(_("Someone else was making events at the same moment; look at the list and try again."),
+                      "error")
+    return False, []
+
+
 @bp.route("/online-meetings/series", methods=["GET", "POST"])
 def meeting_series_page():
     require("manage_events")
@@ -79,7 +94,7 @@ def meeting_series_page():
         except DomainError as error:
             show_error(form, error)
         if plan is not None and request.form.get("action") == "create":
-            done, made = attempt(form, meeting_series.create_series, current_user, session_dates, form.settings())
+            done, made = make_series(form, session_dates)
             if done:
                 if made:
                     flash(ngettext("%(num)d online meeting was made.", "%(num)d online meetings were made.", len(made)),

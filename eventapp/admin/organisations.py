@@ -18,6 +18,7 @@ from ..permissions import require
 from ..services import organisations as directory
 from ..services.accounts import audit
 from ..services.documents import spreadsheets
+from ..services.exceptions import DomainError
 from . import bp
 
 ACTION = "manage_directory"
@@ -101,6 +102,9 @@ def organisations_import():
             rows = directory.read_csv(data)
         except (UnicodeDecodeError, ValueError):
             flash(_("The file is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'."), "error")
+            return redirect(url_for("admin.organisation_list"))
+        except DomainError as error:
+            flash(str(error.message), "error")
             return redirect(url_for("admin.organisation_list"))
         result = directory.import_organisations(db.session, rows)
         entry = audit.record(db.session, current_user, "organisation.import", None, created=result.created,

@@ -5,13 +5,14 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..actions import attempt
+from ..actions import attempt, run, show_error
 from ..downloads import table_response
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..lookups import get_registration, get_track
 from ..models import Event, RegistrationStatus, utcnow
 from ..permissions import can, event_for, require
+from ..services.exceptions import DomainError
 from ..services.registration import bulk_actions
 from ..services.registration.answers import answer_text, filter_choices, question_columns
 from ..services.registration.lifecycle import cancel_registration, change_registration
@@ -80,6 +81,9 @@ def registration_cancel(slug: str, registration_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = list_url(event)
+    if registration.status is RegistrationStatus.CANCELLED:
+        flash(_("This registration was already cancelled."), "info")
+        return redirect(back)
     done, _result = attempt(None, cancel_registration, registration, utcnow(), actor=current_user)
     if done:
         flash(_("The registration was cancelled; the next person waiting, if any, has been given the seat."), "success")
@@ -98,11 +102,17 @@ def registration_move(slug: str, registration_id: int):
     if track is None or track.slot_id not in current:
         abort(400)
     back, title = list_url(event), track.local("title", get_locale().language)
-    done, changed = attempt(
-        None, change_registration, registration, registration.attendance_mode,
+    done, changed = run(
+        change_registration, registration, registration.attendance_mode,
         current | {track.slot_id: track.id}, utcnow(), actor=current_user,
     )
-    if done:
+    if not done:
+        if (changed.field or "").startswith("slot_"):  # the rule's words are the participant's
+            name = registration.full_name if registration.anonymised_at is None else f"#{registration.id}"
+            flash(_("%(name)s: “%(track)s” is full, they keep their current place.", name=name, track=title), "error")
+        else:
+            show_error(None, changed)
+    else:
         if changed:
             flash(_("The registration was moved to “%(track)s”.", track=title), "success")
         else:
@@ -136,7 +146,11 @@ def registration_bulk(slug: str):
     if form.kind is None or not sent:
         flash(_("Select people in the list and choose what to do with them."), "error")
         return redirect(back)
-    ids = bulk_actions.parse_ids(sent)
+    try:
+        ids = bulk_actions.parse_ids(sent)
+    except DomainError as error:  # too many people at once: back to the list, as it was
+        flash(str(error.message), "error")
+        return redirect(back)
     registrations = bulk_actions.event_registrations(db.session, event, ids) if ids else None
     if registrations is None:
         abort(400)  # an id that is not one of this event's registrations: nothing is done
@@ -153,8 +167,12 @@ def registration_bulk(slug: str):
     return redirect(back)
 
 
+# The people not done that a message names; the rest are counted (a message lives in the session cookie).
+NAMES_SHOWN = 10
+
+
 def flash_outcome(action: str, outcome: bulk_actions.Outcome) -> None:
-    """One message: how many were done, and who was not and why."""
+    """One message: how many were done, and who was not and why (the first few by name)."""
     count = len(outcome.done)
     if action == "move":
         text = ngettext("%(num)d person moved.", "%(num)d people moved.", count)
@@ -162,16 +180,23 @@ def flash_outcome(action: str, outcome: bulk_actions.Outcome) -> None:
         text = ngettext("%(num)d registration cancelled; the next people waiting, if any, have been given the seats.",
                         "%(num)d registrations cancelled; the next people waiting, if any, have been given the seats.",
                         count)
-    else:
+    elif count:
         text = ngettext("The private link was sent again to %(num)d person.",
                         "The private link was sent again to %(num)d people.", count)
+    else:
+        text = _("The private link was not sent to anyone.")
     if outcome.not_done:
         names = "; ".join(
             _("%(name)s: %(reason)s", name=registration.full_name if registration.anonymised_at is None else f"#{registration.id}",
               reason=reason)
-            for registration, reason in outcome.not_done
+            for registration, reason in outcome.not_done[:NAMES_SHOWN]
         )
-        text = f"{text} {_('Not done for %(num)d: %(names)s.', num=len(outcome.not_done), names=names)}"
+        more = len(outcome.not_done) - NAMES_SHOWN
+        if more > 0:
+            names = ngettext("%(names)s; and %(num)d more", "%(names)s; and %(num)d more", more, names=names)
+        not_done = ngettext("Not done for %(num)d person: %(names)s.", "Not done for %(num)d people: %(names)s.",
+                            len(outcome.not_done), names=names)
+        text = f"{text} {not_done}"
     flash(text, "success" if count and not outcome.not_done else ("error" if not count else "warning"))
 
 

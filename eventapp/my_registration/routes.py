@@ -66,13 +66,24 @@ def show_page(registration: Registration, details: DetailsForm, status: int = 20
     questions = event_questions(db.session, registration.event)
     if answers is None:
         answers = answers_form(registration, questions)
+    event, form = registration.event, change_form(registration)
     return render_template(
-        "my_registration/show.html", registration=registration, event=registration.event,
-        form=change_form(registration), details=details, confirm=ConfirmForm(), now=now,
+        "my_registration/show.html", registration=registration, event=event,
+        form=form, details=details, confirm=ConfirmForm(), now=now,
+        settled=registrations.seats_settled(event, now), has_seats=has_seats(event),
+        can_change="attendance_mode" in form or any(name.startswith("slot_") for name in form._fields),
+        has_badges=online_meetings.has_badges(event),
         answers_form=answers, question_fields=question_fields(answers, questions),
         given_answers=given_answers(registration), answers_closed=answering.answering_closed_reason(registration, now),
         **registrations.registration_details(db.session, registration),
     ), status
+
+
+def has_seats(event) -> bool:
+    """Whether the event counts seats, so that cancelling gives one to the next person waiting."""
+    if online_meetings.is_online_meeting(event):
+        return False
+    return event.capacity is not None or any(track.capacity is not None for track in event.tracks)
 
 
 def given_answers(registration: Registration) -> list[tuple[str, str]]:
@@ -129,7 +140,10 @@ def cancel(token: str):
         abort(400)
     done, _result = attempt(None, registrations.cancel_registration, registration, utcnow())
     if done:
-        flash(_("Your registration is cancelled. Thank you for letting us know: your seat goes to the next person waiting."), "success")
+        if has_seats(registration.event):
+            flash(_("Your registration is cancelled. Thank you for letting us know: your seat goes to the next person waiting."), "success")
+        else:
+            flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
     return redirect(url_for("my_registration.show", token=token))
 
 

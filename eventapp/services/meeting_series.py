@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..formatting import ENGLISH_MONTHS, riga_datetime_from_local, to_riga
@@ -26,6 +26,7 @@ LATVIAN_MONTHS = (
     "oktobris", "novembris", "decembris",
 )
 MOST_MEETINGS = 60  # a season is a year at most; more is a typing slip
+SERIES_LOCK_KEY = 4_711_202_601  # PostgreSQL advisory lock: one season made at a time
 
 
 def meeting_date_after(session_date: date) -> date:
@@ -169,13 +170,27 @@ def plan_series(session: Session, session_dates: list[date], settings: SeriesSet
     ]
 
 
+def lock_series(session: Session) -> None:
+    """Make seasons one at a time, until the transaction ends, so that two organisers pressing
+    “make” at the same moment never both find a day free. On PostgreSQL a transaction-level
+    advisory lock; on SQLite a write that changes nothing takes the database's write lock at once
+    (before the days are looked at, rather than at the first insert)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SERIES_LOCK_KEY})
+    elif dialect == "sqlite":
+        session.execute(text(f"UPDATE {Event.__tablename__} SET id = id WHERE 1 = 0"))
+
+
 def create_series(
     session: Session, actor: User | None, session_dates: list[date], settings: SeriesSettings
 ) -> list[Event]:
     """Make the planned meetings that are not there yet, as drafts or published; returns the new ones.
 
-    Planned again here (not taken from an earlier preview), so that running it twice makes nothing twice.
+    Planned again here (not taken from an earlier preview), under `lock_series`, so that running it
+    twice, even at the same moment, makes nothing twice.
     """
+    lock_series(session)
     made = []
     for plan in plan_series(session, session_dates, settings):
         if not plan.to_create:

@@ -1,6 +1,7 @@
 """The directory of organisations: importing it from CSV and searching it."""
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,7 +34,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason, a lazy string)
 
 
 def parse_sector(text: str) -> Sector | None:
@@ -45,13 +46,34 @@ def normalise_areas(text: str) -> str:
 
 
 def read_csv(data: bytes | str) -> list[dict[str, str]]:
-    """Rows of a CSV as dicts; UTF-8 with or without BOM, comma or semicolon (as Excel writes it)."""
+    """Rows of a CSV as dicts; UTF-8 with or without BOM, comma or semicolon (as Excel writes it).
+
+    A file the CSV reader cannot take (a field longer than it reads, a broken quote) raises
+    `DomainError` saying so."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-    return list(reader)
+    try:
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
+        return list(reader)
+    except csv.Error:
+        raise DomainError(_l(
+            "The file cannot be read as CSV: a field is too long (more than %(num)d characters) or a quote is "
+            "not closed.", num=csv.field_size_limit())) from None
+
+
+# Characters no cell may hold (the database refuses NUL; the others are never meant): control
+# characters other than tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(row: dict) -> bool:
+    """Whether any cell of the row (extra cells included) holds a control character."""
+    values = []
+    for value in row.values():
+        values.extend(value if isinstance(value, list) else [value])
+    return any(isinstance(value, str) and CONTROL_CHARACTERS.search(value) for value in values)
 
 
 def import_organisations(session: Session, rows: list[dict[str, str]]) -> ImportResult:
@@ -61,25 +83,30 @@ def import_organisations(session: Session, rows: list[dict[str, str]]) -> Import
     """
     result = ImportResult()
     if rows and "name" not in rows[0]:
-        result.refused.append((1, "the header has no 'name' column"))
+        result.refused.append((1, _l("the header has no “name” column")))
         return result
     existing = {org.name: org for org in session.scalars(select(Organisation))}
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
+        if has_control_characters(row):
+            result.refused.append((line, _l("a cell holds a control character (such as a NUL byte)")))
+            continue
         name = " ".join((row.get("name") or "").split())
         sector_text = (row.get("sector") or "").strip()
         if not name:
-            result.refused.append((line, "no name"))
+            result.refused.append((line, _l("no name")))
             continue
         if len(name) > MAX_NAME_LENGTH:
-            result.refused.append((line, f"name longer than {MAX_NAME_LENGTH} characters"))
+            result.refused.append((line, _l("name longer than %(num)d characters", num=MAX_NAME_LENGTH)))
             continue
         if name in seen:
-            result.refused.append((line, f"'{name}' appears earlier in the file"))
+            result.refused.append((line, _l("“%(name)s” appears earlier in the file", name=name[:100])))
             continue
         sector = parse_sector(sector_text)
         if sector is None:
-            result.refused.append((line, f"unknown sector '{sector_text}' (use ngo, state_administration, municipality or other)"))
+            result.refused.append((line, _l(
+                "unknown sector “%(sector)s” (use ngo, state_administration, municipality or other)",
+                sector=sector_text[:100])))
             continue
         contact_text = next((row[c] or "" for c in CONTACT_COLUMNS if row.get(c) is not None), "").strip()
         contact = None  # no address in the file: the directory's own is kept
@@ -87,7 +114,8 @@ def import_organisations(session: Session, rows: list[dict[str, str]]) -> Import
             try:
                 contact = normalise_contact(contact_text)
             except DomainError:
-                result.refused.append((line, f"the contact address '{contact_text[:100]}' is not valid"))
+                result.refused.append((line, _l("the contact address “%(address)s” is not valid",
+                                                 address=contact_text[:100])))
                 continue
         region_text = row.get("region")
         region = " ".join(region_text.split())[:MAX_REGION_LENGTH] if region_text is not None else None

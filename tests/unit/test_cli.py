@@ -27,7 +27,7 @@ def test_import_organisations_reports_refused_rows(app, runner, tmp_path):
     result = runner.invoke(args=["import-organisations", str(csv_file)])
     assert result.exit_code == 0
     assert "created 1, updated 0, unchanged 0, refused 1" in result.output
-    assert "line 3: unknown sector 'partija'" in result.output
+    assert "line 3: unknown sector “partija”" in result.output
     assert count(app, Organisation) == 1
 
 

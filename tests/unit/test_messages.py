@@ -105,7 +105,47 @@ def test_preview_is_the_first_real_recipient_s_own_message(session):
     assert shown.count == 1 and shown.recipient.id == people["john"].id
     assert shown.message.language == "en"
     assert shown.message.subject == "Important: Visiting session in Cēsis"
-    assert "Hello, John Smith!" in shown.message.body and people["john"].secret in shown.message.body
+    assert "Hello, John Smith!" in shown.message.body
+
+
+def test_the_preview_never_shows_a_personal_link_only_the_mail_does(session):
+    """Whoever may write to registrants must not see, through the preview, the links that give
+    a person's registration (or their remote connection) to whoever holds them."""
+    event, _first, _second, people = world(session)
+    john = people["john"]
+    text = messages.MessageText(subject_lv="Saites", body_lv="Jūsu: {private_link}\nPieslēgums: {remote_link}")
+    shown = messages.preview(session, event, only(event, q="john@example.org"), text)
+    assert shown.recipient.id == john.id
+    assert john.secret not in shown.message.body and john.join_secret not in shown.message.body
+    assert "/r/" not in shown.message.body and "/join/" not in shown.message.body
+    assert shown.message.body == ("Jūsu: (šīs personas privātā saite)\n"
+                                  "Pieslēgums: (šīs personas attālinātā pieslēguma saite)")
+    # Someone without a remote connection: the preview shows what they will read, nothing.
+    anna = messages.preview(session, event, only(event, q="anna@example.lv"), text).message.body
+    assert anna == "Jūsu: (šīs personas privātā saite)\nPieslēgums: "
+    # The person's own mail carries the real links.
+    mail = messages.personal(text, john).body
+    assert f"http://eventapp.test/r/{john.secret}" in mail and f"http://eventapp.test/join/{john.join_secret}" in mail
+
+
+def test_tracks_placeholder_says_who_waits_as_the_reminders_do(session):
+    event = create_event(session, tracks=2, track_capacity=1)
+    first = event.slots[0].tracks[0]
+    slot = event.slots[0].id
+    seated = create_registration(session, event, full_name="Anna Bērziņa", language="lv")
+    waiting = create_registration(session, event, full_name="Jānis Ozols", language="lv", track_ids={slot: first.id})
+    english = create_registration(session, event, full_name="John Smith", language="en", track_ids={slot: first.id})
+    text = messages.MessageText(subject_lv="Grupa", body_lv="{tracks}", subject_en="Group", body_en="{tracks}")
+    assert messages.personal(text, seated).body == "Darba grupas: Darba grupa 1 (jūsu vieta apstiprināta)"
+    assert messages.personal(text, waiting).body == "Darba grupas: Darba grupa 1 (gaidīšanas sarakstā, nr. 1)"
+    assert messages.personal(text, english).body == "Working groups: Working group 1 (waiting list, number 2)"
+    # Written out by the sender, from the event's queues read once: the same.
+    organiser = create_user(session)
+    sent = messages.send_message(session, event, organiser, only(event), text, messages.new_token(), utcnow())
+    messages.expand(session, sent.message, utcnow())
+    bodies = {r.registration_id: r.outbox_message.body_text for r in sent.message.recipients}
+    assert "Darba grupa 1 (gaidīšanas sarakstā, nr. 1)" in bodies[waiting.id]
+    assert "Working group 1 (waiting list, number 2)" in bodies[english.id]
 
 
 def test_remote_link_placeholder_is_the_person_s_own_connection(session):

@@ -120,7 +120,7 @@ def test_registering_through_the_link_counts_for_the_organisation_in_the_report(
     assert invitations.find_invitation(session, create_event(session), invitation.token) is None
     data = lifecycle.RegistrationData(full_name="Ieva Ābele", email="ieva@example.lv", sector=Sector.NGO,
                                       attendance_mode=lifecycle.AttendanceMode.IN_PERSON, consent_data=True, track_ids={},
-                                      organisation_name="Ābeļu biedrība (valde)")
+                                      organisation_name=" ābeļu  BIEDRĪBA")  # the invited name, typed anew
     result = invitations.register_invited(session, invitation, event.id, data, utcnow())
     assert result.registration.organisation_id == abeles.id
     assert invitation.registration_id == result.registration.id
@@ -128,6 +128,20 @@ def test_registering_through_the_link_counts_for_the_organisation_in_the_report(
     assert report.registered == 1
     row = next(r for r in report.rows if r.invitation is invitation)
     assert [r.full_name for r in row.registrations] == ["Ieva Ābele"]
+
+
+def test_a_link_used_for_another_organisation_does_not_count_for_the_invited_one(session):
+    event = create_event(session)
+    abeles, *_rest = directory_of_four(session)
+    invitations.invite(session, event, None, ALL, "t", utcnow())
+    invitation = session.scalar(select(OrganisationInvitation).where(OrganisationInvitation.organisation_id == abeles.id))
+    data = lifecycle.RegistrationData(full_name="Ieva Ābele", email="ieva@example.lv", sector=Sector.NGO,
+                                      attendance_mode=lifecycle.AttendanceMode.IN_PERSON, consent_data=True, track_ids={},
+                                      organisation_name="Ābeļu biedrība (valde)")
+    result = invitations.register_invited(session, invitation, event.id, data, utcnow())
+    assert result.registration.organisation_id is None
+    assert result.registration.organisation_name == "Ābeļu biedrība (valde)"
+    assert invitation.registration_id is None and invitations.report(session, event).registered == 0
 
 
 def test_import_reads_contacts_and_regions_and_keeps_a_contact_the_file_leaves_empty(session):
@@ -139,7 +153,7 @@ def test_import_reads_contacts_and_regions_and_keeps_a_contact_the_file_leaves_e
     )
     result = directory.import_organisations(session, directory.read_csv(csv_text))
     assert (result.created, len(result.refused)) == (2, 1)
-    assert result.refused[0][0] == 4 and "not valid" in result.refused[0][1]
+    assert result.refused[0][0] == 4 and "nav derīga" in str(result.refused[0][1])
     abeles = session.scalar(select(Organisation).where(Organisation.name == "Ābeļu biedrība"))
     assert (abeles.contact_email, abeles.region) == ("info@abeles.lv", "Latgale")
     again = directory.import_organisations(session, directory.read_csv(

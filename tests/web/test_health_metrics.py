@@ -56,27 +56,36 @@ def metrics_on(app, monkeypatch):
     return app
 
 
-def test_metrics_refuse_an_address_outside_the_allowed_networks(metrics_on, client):
+def test_metrics_are_not_found_from_an_address_outside_the_allowed_networks(metrics_on, client):
     response = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.7"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "eventapp_" not in response.get_data(as_text=True)
 
 
-def test_metrics_with_a_token_refuse_a_wrong_or_missing_one(metrics_on, client, monkeypatch):
+def test_metrics_with_a_token_are_not_found_with_a_wrong_or_missing_one(metrics_on, client, monkeypatch):
     monkeypatch.setitem(metrics_on.config, "METRICS_TOKEN", "a-long-scrape-token")
-    assert client.get("/metrics").status_code == 403
-    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert client.get("/metrics", headers={"Authorization": "Basic a-long-scrape-token"}).status_code == 403
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Basic a-long-scrape-token"}).status_code == 404
     assert client.get("/metrics", headers={"Authorization": "Bearer a-long-scrape-token"}).status_code == 200
 
 
 def test_metrics_with_a_token_and_no_network_listed_take_any_address_with_the_token(metrics_on, client, monkeypatch):
     monkeypatch.setitem(metrics_on.config, "METRICS_ALLOWED_IPS", "")
     outside = {"REMOTE_ADDR": "203.0.113.7"}
-    assert client.get("/metrics", environ_base=outside).status_code == 403  # neither: never public
+    assert client.get("/metrics", environ_base=outside).status_code == 404  # neither: never public
     monkeypatch.setitem(metrics_on.config, "METRICS_TOKEN", "a-long-scrape-token")
     ok = client.get("/metrics", environ_base=outside, headers={"Authorization": "Bearer a-long-scrape-token"})
     assert ok.status_code == 200
+
+
+def test_a_metrics_token_that_is_not_plain_ascii_is_refused_at_start():
+    class Accented(TestConfig):
+        METRICS_ENABLED = True
+        METRICS_TOKEN = "slepenā-atslēga"
+
+    with pytest.raises(RuntimeError, match="METRICS_TOKEN"):
+        create_app(Accented)
 
 
 def metric(text: str, name: str, labels: str = "") -> float:

@@ -209,3 +209,30 @@ def test_six_hundred_people_are_recorded_in_one_quick_request(app, client, login
         ).all())
         return written, languages
     assert make.run(expand) == (1, {"Svarīgi": 400, "Important": 200})
+
+
+def test_a_co_host_s_preview_and_sent_page_show_no_one_s_private_links(app, client, login, make):
+    """A partner may write to registrants but not manage their registrations: neither the preview
+    nor the page of the sent message gives them anyone's private or remote connection link."""
+    def build(session):
+        org = create_organisation(session)
+        event = create_event(session, tracks=1, remote_allowed=True, remote_link="https://meet.example.lv/sede")
+        event.co_hosts = [org]
+        john = create_registration(session, event, full_name="John Smith", email="john@example.org", language="en",
+                                   attendance_mode=AttendanceMode.REMOTE)
+        return org.id, event.slug, john.secret, john.join_secret
+    org, slug, secret, join_secret = make.run(build)
+    login("partner", organisation_id=org)
+    body = "{private_link} {remote_link}"
+    shown = compose(client, slug, q="john@example.org", subject_lv="Saite", body_lv=body, subject_en="Link", body_en=body)
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'data-testid="preview"' in html
+    assert secret not in html and join_secret not in html
+    sent, _data = confirm(client, slug, shown)
+    assert sent.status_code == 302
+    detail = client.get(sent.location).get_data(as_text=True)
+    assert secret not in detail and join_secret not in detail
+    # Only the mail to John himself carries them.
+    bodies = make.run(lambda s: [messages.expand(s, m, utcnow()) and m.recipients[0].outbox_message.body_text
+                                 for m in s.scalars(select(RegistrantMessage))])
+    assert secret in bodies[0] and join_secret in bodies[0]

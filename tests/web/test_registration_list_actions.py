@@ -15,6 +15,7 @@ from eventapp.models import (
     Registration,
     RegistrationStatus,
     Sector,
+    Track,
     TrackChoice,
     utcnow,
 )
@@ -311,3 +312,68 @@ def test_tracks_of_two_time_blocks_share_one_cell_and_one_menu(client, login, ma
     tracks = re.search(r'<ul class="reg-tracks">(.*?)</ul>', row, re.S).group(1)
     assert tracks.count("<li>") == 2 and "Darba grupa 1" in tracks and "Grupa 1" in tracks
     assert row.count('class="menu-move"') == 2
+
+
+def test_bulk_with_too_many_people_goes_back_to_the_list_and_says_so(client, login, make, setup):
+    login("organiser")
+    response = bulk(client, "cancel", [setup["anna"], *range(10**6, 10**6 + 5000)], "?checkin=no&q=anna")
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response.location).query) == {"checkin": ["no"], "q": ["anna"]}
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert "Choose at most 200 people at a time." in text or "ne vairāk kā 200" in text
+    assert status_of(make, setup["anna"]) is CONFIRMED
+
+
+def test_a_long_summary_names_ten_people_and_counts_the_rest(client, login, make, setup):
+    """Fifteen already cancelled, long names: the message (kept in the session cookie) stays short."""
+    def build(s):
+        event = s.get(Registration, setup["anna"]).event
+        people = [create_registration(s, event, full_name=f"Dalībniece {n:02d} " + "Garvārde-" * 12,
+                                      attendance_mode=AttendanceMode.REMOTE) for n in range(15)]
+        for person in people:
+            person.status = CANCELLED
+        return [person.id for person in people]
+    ids = make.run(build)
+    login("organiser")
+    response = bulk(client, "cancel", ids)
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert text.count("Dalībniece") == 10 and "Dalībniece 09" in text and "Dalībniece 10" not in text
+    assert "un vēl 5" in text and "Neizdevās 15 cilvēkiem" in text
+    assert len(response.headers.get("Set-Cookie", "")) < 4000
+
+
+def test_resending_to_nobody_says_nothing_was_sent(client, login, make, setup):
+    login("organiser")
+    bulk(client, "resend", [setup["anna"]])
+    response = bulk(client, "resend", [setup["anna"]])  # a few minutes later: not again
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert "Privātā saite netika nosūtīta nevienam." in text and "0 cilvēkiem" not in text
+    assert "Anna Bērziņa:" in text
+
+
+def test_moving_into_a_full_track_speaks_to_the_organiser(client, login, make, setup):
+    login("organiser")
+    response = bulk(client, f"move-{setup['second']}", [setup["anna"], setup["janis"], setup["peteris"]])
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert "Anna Bērziņa: darba grupā nav brīvu vietu, saglabājas līdzšinējā vieta" in text
+    assert "jums" not in text and ".;" not in text and ".." not in text
+    token = csrf_token(client, LIST)
+    response = client.post(f"{LIST}/{setup['anna']}/move",
+                           data={"csrf_token": token, "slot_id": make.run(lambda s: s.get(Track, setup["second"]).slot_id),
+                                 "track_id": setup["second"]})
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert "Anna Bērziņa: darba grupā “Darba grupa 2” nav brīvu vietu, saglabājas līdzšinējā vieta." in text
+    assert "jums" not in text
+
+
+def test_cancelling_a_cancelled_registration_says_so(client, login, make, setup):
+    login("organiser")
+    token = csrf_token(client, LIST)
+    first = client.post(f"{LIST}/{setup['anna']}/cancel", data={"csrf_token": token})
+    assert "Reģistrācija atcelta;" in " ".join(flashes(html(client.get(first.location))))
+    mails = make.run(lambda s: s.scalar(select(func.count()).select_from(OutboxMessage)))
+    response = client.post(f"{LIST}/{setup['anna']}/cancel", data={"csrf_token": token})
+    assert response.status_code == 302
+    text = " ".join(flashes(html(client.get(response.location))))
+    assert "Šī reģistrācija jau bija atcelta." in text and "Reģistrācija atcelta;" not in text
+    assert make.run(lambda s: s.scalar(select(func.count()).select_from(OutboxMessage))) == mails

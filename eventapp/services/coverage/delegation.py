@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...formatting import riga_date
 from ...models import (
     AttendanceMode,
     DelegationRequest,
@@ -78,12 +79,23 @@ def send_request(
     session: Session, actor: User | None, track: Track, organisation: Organisation, contact_email: str,
     message: str, now: datetime, deadline: datetime | None = None,
 ) -> DelegationRequest:
-    """Create the request and its mail; the track's held seat waits for the answer until the deadline."""
+    """Create the request and its mail; the track's held seat waits for the answer until the deadline.
+
+    Refused while the institution has an open request for the track (sent, unanswered, before its
+    deadline); the event's row is locked first, so that two requests sent at once make one.
+    """
+    seat_allocation.lock_event(session, track.event.id)
     reason = requests_closed_reason(track.event, now)
     if reason:
         raise DomainError(reason)
     if organisation.sector is not Sector.STATE_ADMINISTRATION:
         raise DomainError(_l("Delegation requests go to state institutions."), "organisation_id")
+    asked = open_request(session, track, organisation, now)
+    if asked is not None:
+        raise DomainError(
+            _l("This institution was already asked on %(date)s and has not answered yet.", date=riga_date(asked.sent_at)),
+            "organisation_id",
+        )
     deadline = deadline or default_deadline(track)
     if deadline <= now:
         raise DomainError(_l("The deadline for an answer has already passed."), "deadline")
@@ -97,6 +109,19 @@ def send_request(
     queue_request_mail(session, delegation_request, "delegation_request")
     audit.record(session, actor, "delegation.send", delegation_request, track.event, organisation_id=organisation.id, track_id=track.id)
     return delegation_request
+
+
+def open_request(session: Session, track: Track, organisation: Organisation, now: datetime) -> DelegationRequest | None:
+    """The institution's latest request for the track still waiting for its answer, if any."""
+    return session.scalar(
+        select(DelegationRequest)
+        .where(
+            DelegationRequest.track_id == track.id, DelegationRequest.organisation_id == organisation.id,
+            DelegationRequest.status == DelegationStatus.SENT, DelegationRequest.deadline_at > now,
+        )
+        .order_by(DelegationRequest.sent_at.desc(), DelegationRequest.id.desc())
+        .limit(1)
+    )
 
 
 def queue_request_mail(session: Session, delegation_request: DelegationRequest, kind: str) -> None:

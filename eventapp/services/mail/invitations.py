@@ -86,6 +86,10 @@ def audience(session: Session, event: Event, filters: directory.DirectoryFilters
 
 # What an organisation reads ------------------------------------------------------------------
 
+UNSUBSCRIBE_SENTENCE = _l("You receive this because %(organisation)s is in the Memorandum Council's directory of "
+                          "organisations. Not to be invited again:")
+
+
 def mail_context(event: Event, organisation: Organisation, token: str, unsubscribe_token: str) -> dict:
     context = {
         "event": event,
@@ -99,6 +103,7 @@ def mail_context(event: Event, organisation: Organisation, token: str, unsubscri
     with in_language("en"):
         context["english_text"] = render_template("email/_organisation_invitation_body.txt", locale="en", **context)
         context["english_html"] = Markup(render_template("email/_organisation_invitation_body.html", locale="en", **context))
+        context["english_unsubscribe"] = str(UNSUBSCRIBE_SENTENCE % {"organisation": organisation.name})
     return context
 
 
@@ -217,13 +222,25 @@ def find_invitation(session: Session, event: Event, token: str | None) -> Organi
     )
 
 
-def note_registration(session: Session, invitation: OrganisationInvitation, registration: Registration) -> None:
-    """A registration through the invitation's link counts for the invited organisation, unless
-    the person chose another organisation of the directory (what they typed is kept as typed)."""
+def same_organisation_name(typed: str, name: str) -> bool:
+    """Whether the organisation typed in the form is still the invited one (case and spaces aside)."""
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def note_registration(session: Session, invitation: OrganisationInvitation, registration: Registration,
+                      organisation_name: str) -> bool:
+    """A registration through the invitation's link counts for the invited organisation only when
+    the form still names it (`organisation_name`, as typed; the link only fills the form in, and may
+    have been forwarded to someone of another organisation). Otherwise what the person typed stands
+    (a directory organisation as usual) and the invitation is not marked. True when it counted."""
+    if not same_organisation_name(organisation_name, invitation.organisation.name):
+        return False
     if registration.organisation_id is None:
         registration.organisation_id = invitation.organisation_id
+        registration.organisation_name = ""
     if invitation.registration_id is None:
         invitation.registration_id = registration.id
+    return True
 
 
 # The unsubscribe link ------------------------------------------------------------------------
@@ -293,11 +310,11 @@ def report(session: Session, event: Event) -> Report:
 
 
 def register_invited(session: Session, invitation: OrganisationInvitation, event_id: int, data, now: datetime):
-    """Register through an invitation's link (`lifecycle.register`); a new registration is noted
-    on the invitation and counts for the invited organisation."""
+    """Register through an invitation's link (`lifecycle.register`); a new registration that still
+    names the invited organisation is noted on the invitation and counts for it."""
     from ..registration import lifecycle
 
     result = lifecycle.register(session, event_id, data, now)
     if result.created:
-        note_registration(session, invitation, result.registration)
+        note_registration(session, invitation, result.registration, data.organisation_name)
     return result

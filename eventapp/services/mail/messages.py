@@ -16,13 +16,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
-from ...languages import LANGUAGES, normalise_language
+from ...languages import LANGUAGES, in_language, normalise_language
 from ...models import (
+    AttendanceMode,
     Event,
     MessageRecipient,
     OutboxMessage,
@@ -38,6 +40,7 @@ from ...models import (
 from ...urls import public_url
 from ..accounts import audit
 from ..exceptions import DomainError
+from ..registration import seat_allocation
 from ..registration.registration_list import RegistrationFilters, registrations_query
 from ..remote.joins import join_links
 from . import compose
@@ -130,18 +133,47 @@ def first_recipient(session: Session, event: Event, filters: RegistrationFilters
 
 # What each person reads ----------------------------------------------------------------------
 
-def placeholder_values(registration: Registration, language: str) -> dict[str, str]:
+def track_state(registration: Registration, choice: TrackChoice, position: int | None) -> str:
+    """A track's state in the words of the reminders: waiting (with the place), remote, or seated."""
+    if choice.status is RegistrationStatus.WAITLISTED or position is not None:
+        return _("waiting list, number %(n)d", n=position) if position else _("waiting list")
+    if registration.attendance_mode is AttendanceMode.REMOTE:
+        return _("remote")
+    return _("your seat is confirmed")
+
+
+def placeholder_values(
+    registration: Registration, language: str, queues: seat_allocation.QueuePositions | None = None,
+    stand_in: bool = False,
+) -> dict[str, str]:
+    """What each placeholder stands for in this person's message, in `language`.
+
+    `queues`: the event's waiting-list places, read once for many people (read for this one when
+    not given). `stand_in`: for the organisers' eyes (the preview): the personal links, which
+    give whoever holds them this person's registration, are replaced by words saying what they are.
+    """
     event = registration.event
-    tracks = [
-        f"{choice.track.slot.local('title', language)}: {choice.track.local('title', language)}"
-        for choice in registration.choices if choice.status is not RegistrationStatus.CANCELLED
-    ]
+    if queues is None:
+        queues = seat_allocation.queue_positions_of(object_session(registration), registration)
+    with in_language(language):
+        tracks = [
+            f"{choice.track.slot.local('title', language)}: {choice.track.local('title', language)} "
+            f"({track_state(registration, choice, queues.of_choice(choice))})"
+            for choice in registration.choices if choice.status is not RegistrationStatus.CANCELLED
+        ]
+    joins = join_links(registration)
+    if stand_in:
+        private_link = _("(this person's private link)")
+        remote_link = _("(this person's remote connection link)") if joins else ""
+    else:
+        private_link = public_url("my_registration.show", token=registration.secret)
+        remote_link = ", ".join(link for _track, link in joins)
     return {
         "name": registration.full_name,
         "event": event.local("title", language),
         "tracks": "; ".join(tracks),
-        "private_link": public_url("my_registration.show", token=registration.secret),
-        "remote_link": ", ".join(link for _track, link in join_links(registration)),
+        "private_link": private_link,
+        "remote_link": remote_link,
         "event_link": public_url("public.event", slug=event.slug),
     }
 
@@ -160,9 +192,13 @@ class Personal:
     body: str
 
 
-def personal(text: MessageText, registration: Registration) -> Personal:
+def personal(
+    text: MessageText, registration: Registration, queues: seat_allocation.QueuePositions | None = None,
+    stand_in: bool = False,
+) -> Personal:
+    """The message as this person reads it; `stand_in`: as the organisers may see it (no personal links)."""
     language = text.language_for(registration.language)
-    values = placeholder_values(registration, language)
+    values = placeholder_values(registration, language, queues, stand_in)
     return Personal(language, fill(text.subject(language), values), fill(text.body(language), values))
 
 
@@ -195,13 +231,14 @@ class Preview:
 
 
 def preview(session: Session, event: Event, filters: RegistrationFilters, text: MessageText) -> Preview:
-    """How many people the message would reach, and what the first of them would read."""
+    """How many people the message would reach, and what the first of them would read, their
+    personal links apart: the organisers see words in their place, never the links themselves."""
     check_text(text)
     recipient = first_recipient(session, event, filters)
     return Preview(
         count=count_recipients(session, event, filters),
         recipient=recipient,
-        message=personal(text, recipient) if recipient else None,
+        message=personal(text, recipient, stand_in=True) if recipient else None,
     )
 
 
@@ -261,7 +298,7 @@ def expand_messages(session: Session, now: datetime, limit: int = 20) -> int:
     A message that cannot be written out is logged and left for the next round; it holds up no other.
     """
     done, failed = 0, []
-    for _ in range(limit):
+    for _round in range(limit):
         query = (
             select(RegistrantMessage).where(RegistrantMessage.queued_at.is_(None))
             .order_by(RegistrantMessage.id).limit(1)
@@ -307,11 +344,12 @@ def expand(session: Session, message: RegistrantMessage, now: datetime) -> int:
         .order_by(MessageRecipient.id)
     ).all()
     written = 0
+    queues = seat_allocation.queue_positions(session, message.event)
     for recipient in recipients:
         registration = recipient.registration
         if registration is None or registration.anonymised_at is not None:
             continue
-        mail = personal(text, registration)
+        mail = personal(text, registration, queues)
         outbox_message = compose.queue_mail(
             session, KIND, registration.email, mail.language,
             {"event": message.event, "registration": registration, "body": mail.body,

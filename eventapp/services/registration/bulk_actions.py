@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import Event, OutboxMessage, Registration, RegistrationStatus, Track
@@ -39,6 +39,7 @@ REASONS = {
     "no_track": _l("has no track in that time block"),
     "same_track": _l("already in that track"),
     "recent": _l("link sent a few minutes ago"),
+    "full": _l("the track is full, they keep their current place"),
 }
 
 
@@ -50,19 +51,36 @@ class Outcome:
     not_done: list[tuple[Registration, str]] = field(default_factory=list)
 
     def refuse(self, registration: Registration, reason: str) -> None:
-        self.not_done.append((registration, str(REASONS.get(reason, reason))))
+        # A rule's own message is a sentence; in a list of reasons it goes without its full stop.
+        self.not_done.append((registration, str(REASONS.get(reason, reason)).rstrip(".")))
+
+
+# More values than this in one form (repeats included) is not a form the list sent.
+MAX_VALUES = 10 * MAX_PEOPLE
+
+
+def too_many_message():
+    return _l("Choose at most %(num)d people at a time.", num=MAX_PEOPLE)
 
 
 def parse_ids(values: Iterable) -> list[int] | None:
     """The registration ids a form sent, in order and without repeats; None when any is not an id
-    or there are none, or too many."""
+    or there are none. More than `MAX_PEOPLE` people (or `MAX_VALUES` values) is refused as soon
+    as it is seen, whatever follows: DomainError."""
     ids: list[int] = []
-    for value in values:
+    seen: set[int] = set()
+    for count, value in enumerate(values, 1):
+        if count > MAX_VALUES:
+            raise DomainError(too_many_message())
         if not isinstance(value, str) or not _ID.fullmatch(value):
             return None
-        if int(value) not in ids:
-            ids.append(int(value))
-    return ids if 0 < len(ids) <= MAX_PEOPLE else None
+        number = int(value)
+        if number not in seen:
+            if len(seen) == MAX_PEOPLE:
+                raise DomainError(too_many_message())
+            seen.add(number)
+            ids.append(number)
+    return ids or None
 
 
 def event_registrations(session: Session, event: Event, ids: list[int]) -> list[Registration] | None:
@@ -88,7 +106,9 @@ def _attempt(session: Session, outcome: Outcome, registration: Registration, act
             result = action()
     except DomainError as error:
         session.refresh(registration)
-        outcome.refuse(registration, str(error.message))
+        # A full track's refusal speaks to the participant; the organisers read their own words.
+        full = (error.field or "").startswith("slot_")
+        outcome.refuse(registration, "full" if full else str(error.message))
         return
     if result is False:
         outcome.refuse(registration, "same_track")
@@ -131,9 +151,37 @@ def move_many(
     return outcome
 
 
+def lock_registrations(session: Session, registrations: list[Registration]) -> list[Registration]:
+    """Hold these registrations until the transaction ends, so that two requests about the same
+    people (a double click) take turns: the second sees what the first did. They come back fresh.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on their rows, in the order of their ids (two requests
+    about overlapping people cannot wait for each other). SQLite: an empty write, which takes
+    the database's write lock (SQLite has one writer at a time).
+    """
+    ids = sorted(r.id for r in registrations)
+    if not ids:
+        return registrations
+    query = (
+        select(Registration).where(Registration.id.in_(ids)).order_by(Registration.id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Registration)
+    else:
+        session.execute(
+            update(Registration).where(Registration.id.in_(ids))
+            .values(sequence=Registration.sequence, updated_at=Registration.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    session.scalars(query).all()
+    return registrations
+
+
 def resend_many(session: Session, event: Event, registrations: list[Registration], now: datetime, actor=None) -> Outcome:
     """Send each active person their private link again, through the outbox, in their language."""
     outcome = Outcome()
+    registrations = lock_registrations(session, registrations)
     recent = set(session.scalars(
         select(OutboxMessage.registration_id).where(
             OutboxMessage.registration_id.in_([r.id for r in registrations]),

@@ -264,12 +264,28 @@ def refill_event(session: Session, event: Event, now: datetime | None = None) ->
     notify_promotions(session, seat_allocation.fill_seats(session, event, now or utcnow()))
 
 
+def seats_settled(event: Event, now: datetime) -> bool:
+    """Whether the event has started: from then on nobody cancels or changes a registration (who
+    came, in person or remotely, counts in the coverage figures and the attendance reports)."""
+    return now >= event.starts_at
+
+
+def _refuse_once_started(event: Event, now: datetime, started, over) -> None:
+    if seats_settled(event, now):
+        raise DomainError(over if now >= event.ends_at else started)
+
+
 def cancel_registration(session: Session, registration: Registration, now: datetime, actor=None, notify: bool = True) -> None:
-    """Cancel, free the seats, and promote the next people waiting."""
+    """Cancel, free the seats, and promote the next people waiting. Refused once the event has started."""
     event = seat_allocation.lock_event(session, registration.event.id)
     session.refresh(registration)
     if registration.status is CANCELLED:
         return
+    _refuse_once_started(
+        event, now,
+        _l("The event has started; the registration can no longer be cancelled."),
+        _l("The event is over; the registration can no longer be cancelled."),
+    )
     registration.status = CANCELLED
     registration.cancelled_at = now
     registration.sequence += 1
@@ -295,8 +311,11 @@ def change_registration(
         mode = AttendanceMode.REMOTE
     if registration.status is CANCELLED:
         raise DomainError(_l("This registration has been cancelled."))
-    if now >= event.ends_at:
-        raise DomainError(_l("The event is over; the registration can no longer be changed."))
+    _refuse_once_started(
+        event, now,
+        _l("The event has started; the registration can no longer be changed."),
+        _l("The event is over; the registration can no longer be changed."),
+    )
     _check_choices(event, RegistrationData(
         full_name=registration.full_name, email=registration.email, sector=registration.sector,
         attendance_mode=mode, track_ids=track_ids, consent_data=True,
@@ -414,8 +433,12 @@ def export_personal_data(registration: Registration) -> dict:
 
 
 def delete_personal_data(session: Session, registration: Registration, now: datetime) -> None:
-    """Cancel the registration and erase the person from it, keeping only what counts need."""
-    cancel_registration(session, registration, now, notify=False)
+    """Cancel the registration and erase the person from it, keeping only what counts need.
+
+    Once the event has started the registration is not cancelled, only anonymised: whether the
+    person came stays in the counts."""
+    if not seats_settled(registration.event, now):
+        cancel_registration(session, registration, now, notify=False)
     # Messages to the person hold their name: sent or not, they go too.
     session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.registration_id == registration.id))
     anonymise(registration, now)
