@@ -238,16 +238,16 @@ class BulkRegistrationsForm(BaseForm):
     action = SelectField(_l("With the selected"), default="")
 
     @classmethod
-    def for_event(cls, event, locale: str) -> "BulkRegistrationsForm":
+    def for_event(cls, event, locale: str, settled: bool = False) -> "BulkRegistrationsForm":
+        """The actions on selected people; once the event has started (`settled`) only resending the link."""
         form = cls()
         choices: dict[str, list[tuple[str, str]]] = {"": [("", _l("Choose an action…"))]}
-        for slot in event.slots:
+        for slot in event.slots if not settled else ():
             if len(slot.tracks) > 1:
                 label = _("Move to a track: %(slot)s", slot=slot.local("title", locale))
                 choices[label] = [(f"move-{track.id}", track.local("title", locale)) for track in slot.tracks]
-        choices[_("Other actions")] = [
-            ("resend", _l("Send the private link again")), ("cancel", _l("Cancel the registrations")),
-        ]
+        choices[_("Other actions")] = [("resend", _l("Send the private link again"))] + (
+            [] if settled else [("cancel", _l("Cancel the registrations"))])
         form.action.choices = choices
         return form
 

@@ -15,7 +15,7 @@ from ..permissions import can, event_for, require
 from ..services.exceptions import DomainError
 from ..services.registration import bulk_actions
 from ..services.registration.answers import answer_text, filter_choices, question_columns
-from ..services.registration.lifecycle import cancel_registration, change_registration
+from ..services.registration.lifecycle import cancel_registration, change_registration, seats_settled
 from ..services.registration.registration_list import (
     RegistrationFilters,
     page_number,
@@ -50,11 +50,13 @@ def registration_list(slug: str):
     filters = RegistrationFilters.from_args(request.args, event, questions)
     page = registration_page(db.session, event, filters, page_number(request.args.get("page")), questions=questions)
     may_manage = can(current_user, "manage_registrations", event)
+    settled = seats_settled(event, utcnow())  # from the start, nobody is moved or cancelled
     return render_template(
         "admin/registrations.html", event=event, filters=filters, page=page, rows=page.rows,
         back_args=filters.as_args() | ({"page": str(page.number)} if page.number > 1 else {}),
         summary=registration_summary(db.session, event),
-        may_manage=may_manage, bulk=BulkRegistrationsForm.for_event(event, locale) if may_manage else None,
+        may_manage=may_manage, settled=settled,
+        bulk=BulkRegistrationsForm.for_event(event, locale, settled) if may_manage else None,
         may_message=can(current_user, "message_registrants", event),
         columns=columns, filter_choices=filter_choices, answer_text=answer_text,
         remote_present=joins.present_remotely(db.session, event),

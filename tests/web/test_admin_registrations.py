@@ -2,6 +2,7 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from eventapp.models import (
     Sector,
     Track,
     TrackChoice,
+    utcnow,
 )
 
 from ..factories import create_event, create_organisation, create_registration
@@ -250,3 +252,22 @@ def test_empty_event_says_so(client, login, make):
     slug = make.event()
     page = page_of(client.get(f"/admin/events/{slug}/registrations"))
     assert 'class="empty"' in page and 'data-registration="' not in page
+
+
+def test_once_the_event_has_started_the_list_offers_no_cancel_or_move(client, login, make):
+    """From the start the service refuses cancelling and moving, so the list does not offer them;
+    sending the private link again stays."""
+
+    def build(s):
+        event = create_event(s, tracks=2, track_capacity=5, slug="started",
+                             starts_at=utcnow() - timedelta(hours=1), ends_at=utcnow() + timedelta(hours=3))
+        return create_registration(s, event, utcnow() - timedelta(days=1), full_name="Anna Bērziņa",
+                                   email="anna@example.lv").id
+
+    anna = make.run(build)
+    login("organiser")
+    page = page_of(client.get("/admin/events/started/registrations"))
+    assert f"/registrations/{anna}/resend" in page
+    assert f"/registrations/{anna}/cancel" not in page and f"/registrations/{anna}/move" not in page
+    bulk = page.split('id="bulk-action"')[1].split("</select>")[0]
+    assert 'value="resend"' in bulk and 'value="cancel"' not in bulk and 'value="move-' not in bulk
