@@ -8,6 +8,7 @@ each page at 390 and 1280 px (`<page>-390.png`, `<page>-1280.png`). Uses Debian'
 (`make browser`); Playwright never downloads a browser.
 """
 import argparse
+import logging
 import sys
 import tempfile
 import threading
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         app, token = make_app(Path(folder))
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per picture is enough
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
