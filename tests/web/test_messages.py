@@ -1,6 +1,5 @@
 """Writing to registrants through the pages: filters, count, preview, one confirmed send."""
 import re
-import time
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
@@ -172,7 +171,7 @@ def test_the_event_page_says_when_the_reminder_is_planned_and_when_it_went(app, 
     assert after != reminder and "3" in after
 
 
-def test_six_hundred_people_are_recorded_in_one_quick_request(app, client, login, make, count_queries):
+def test_six_hundred_people_are_recorded_in_a_few_statements(app, client, login, make, count_queries):
     def build(session):
         event = create_event(session, tracks=1)
         track = event.slots[0].tracks[0]
@@ -192,17 +191,12 @@ def test_six_hundred_people_are_recorded_in_one_quick_request(app, client, login
     assert "600" in shown.get_data(as_text=True)
     data = MultiDict(form_values(shown.get_data(as_text=True), submit="send"))
     with count_queries() as queries:
-        started = time.perf_counter()
         sent = client.post(f"/admin/events/{slug}/messages/new", data=data)
-        took = time.perf_counter() - started
     assert sent.status_code == 302
-    print(f"\nPOST of a message to 600 people: {took * 1000:.0f} ms, {len(queries)} statements")
     assert len(queries) < 40  # the recipients go in as one statement, not one per person
 
     def expand(session):
-        started = time.perf_counter()
         written = messages.expand_messages(session, utcnow())
-        print(f"the sender writing it out as 600 messages: {(time.perf_counter() - started) * 1000:.0f} ms")
         languages = dict(session.execute(
             select(OutboxMessage.subject, func.count()).where(OutboxMessage.kind == messages.KIND)
             .group_by(OutboxMessage.subject)
