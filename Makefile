@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test translations messages migrate clean browser node bench screenshots
+.PHONY: run test translations messages migrate clean browser node bench screenshots valgrind
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -78,14 +78,29 @@ messages: $(BIN)/.installed
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o eventapp/translations/messages.pot .
 	$(BIN)/pybabel update -i eventapp/translations/messages.pot -d eventapp/translations -l lv --no-fuzzy-matching
 
-# Registration throughput (bench/README.md): the service in process, then a burst through gunicorn.
+# The benchmarks (bench/README.md), each printing its goals as met / NOT MET: instructions per request
+# counted by valgrind (a figure that does not move with the machine's load), registering in process,
+# a burst through two gunicorn servers, check-in at the door, and the pages of a 600-registration event.
 # Each run creates and drops its own database on BENCH_DATABASE_URL's server
 # (default postgresql://postgres@127.0.0.1:5432/test).
 BENCH_N ?= 200
 BENCH_REQUESTS ?= 500
 BENCH_CONCURRENCY ?= 50
-BENCH_WORKERS ?= 4
-bench: $(BIN)/.installed translations
+BENCH_SERVERS ?= 2
+BENCH_WORKERS ?= 2
+bench: $(BIN)/.installed translations valgrind
+	$(BIN)/python -m bench.instructions
 	$(BIN)/python -m bench.inprocess --n $(BENCH_N)
-	$(BIN)/python -m bench.burst --requests $(BENCH_REQUESTS) --concurrency $(BENCH_CONCURRENCY) --workers $(BENCH_WORKERS)
-	$(BIN)/python -m bench.checkin --workers $(BENCH_WORKERS)
+	$(BIN)/python -m bench.burst --requests $(BENCH_REQUESTS) --concurrency $(BENCH_CONCURRENCY) --servers $(BENCH_SERVERS) --workers $(BENCH_WORKERS)
+	$(BIN)/python -m bench.checkin
+	$(BIN)/python -m bench.pages
+
+# valgrind (Debian's package) for bench.instructions.
+valgrind:
+	@set -e; \
+	if ! command -v valgrind >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing valgrind with apt-get"; \
+		$$SUDO apt-get update; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind; \
+	fi

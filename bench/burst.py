@@ -1,12 +1,13 @@
 """A registration burst through HTTP: gunicorn, PostgreSQL, real forms with cookies and CSRF.
 
-    python -m bench.burst --requests 500 --concurrency 50 --workers 4
+    python -m bench.burst --requests 500 --concurrency 50 --servers 2 --workers 2
 
-Starts `gunicorn wsgi:app` on a free local port against a fresh database, then lets
-`--concurrency` clients register `--requests` distinct people for one event (capacity 90,
-four tracks of 25/25/20/20), each as a browser would: GET the form (session cookie and
-CSRF token), POST it, expect 302 to /events/<slug>/register/sent (the redirect itself is
-not followed). Afterwards it checks the database (no seat oversold, a message in the
+Starts `--servers` gunicorn servers (production's settings, deploy/gunicorn.conf.py) on free
+local ports against a fresh database, sharing it and Redis (for the rate limits) as servers on
+several machines would, then lets `--concurrency` clients register `--requests` distinct people
+for one event (capacity 90, four tracks of 25/25/20/20), each as a browser would: GET the form
+(session cookie and CSRF token) from one server, POST it to the next, expect 302 to
+/events/<slug>/register/sent (the redirect itself is not followed). Afterwards it checks the database (no seat oversold, a message in the
 outbox for every registration), and measures the bare stack for reference: as many
 `GET /healthz` at the same concurrency. Exits non-zero when a seat was oversold, a
 message or a registration is missing, or the server answered 5xx (or not at all).
@@ -84,7 +85,10 @@ class Outcome:
     no_answer: bool = False  # the connection failed or timed out
 
 
-def register_once(browser: Browser, event: common.BenchEvent, person: common.Attendee) -> Outcome:
+def register_once(browser: Browser, event: common.BenchEvent, person: common.Attendee,
+                  post_port: int | None = None) -> Outcome:
+    """GET the form and POST it, as a browser; with `post_port`, the POST goes to that server (what a
+    load balancer may do: the session and its CSRF token must hold on any server)."""
     outcome = Outcome(index=person.track_index)
     path = f"/events/{event.slug}/register"
     try:
@@ -117,6 +121,8 @@ def register_once(browser: Browser, event: common.BenchEvent, person: common.Att
             "consent_data": "y",
             "language": person.language,
         }
+        if post_port is not None:
+            browser.port = post_port
         t2 = time.perf_counter()
         outcome.post_status, headers, _ = browser.request("POST", path, form)
         t3 = time.perf_counter()
@@ -172,16 +178,30 @@ def gunicorn_command() -> list[str]:
     return [str(local)] if local.exists() else [sys.executable, "-m", "gunicorn"]
 
 
-def start_gunicorn(database_url: str, workers: int, port: int, log_path: Path) -> subprocess.Popen:
+PRODUCTION_CONFIG = common.PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def start_gunicorn(database_url: str, workers: int, port: int, log_path: Path, *,
+                   worker_class: str | None = None, threads: int | None = None, extra_env: dict | None = None
+                   ) -> subprocess.Popen:
+    """gunicorn with production's settings (deploy/gunicorn.conf.py), `workers` processes on `port`;
+    `worker_class` and `threads` override the file's."""
     env = dict(os.environ)
-    env.update({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "PYTHONUNBUFFERED": "1"})
+    env.update({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     env.pop("MAIL_SERVER", None)
+    env.pop("RUNTIME_DIRECTORY", None)
     command = gunicorn_command() + [
-        "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app",
+        "-c", str(PRODUCTION_CONFIG), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning",
     ]
+    if worker_class:
+        command += ["--worker-class", worker_class]
+    if threads:
+        command += ["--threads", str(threads)]
     log = open(log_path, "wb")
     try:
-        return subprocess.Popen(command, cwd=common.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command + ["wsgi:app"], cwd=common.PROJECT_ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
     finally:
         log.close()
 
@@ -224,16 +244,17 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def cpu_snapshot(master_pid: int) -> dict[str, dict[int, float]]:
-    """CPU seconds so far, by pid, of gunicorn (master and workers) and of all PostgreSQL processes
-    (a read-only look at /proc)."""
+def cpu_snapshot(master_pids: list[int]) -> dict[str, dict[int, float]]:
+    """CPU seconds so far, by pid, of the gunicorn servers (masters and workers) and of all PostgreSQL
+    processes (a read-only look at /proc)."""
     snapshot: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}}
-    try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        children = []
-    for pid in [master_pid, *map(int, children)]:
-        snapshot["gunicorn"][pid] = _cpu_seconds(pid)
+    for master_pid in master_pids:
+        try:
+            children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        except OSError:
+            children = []
+        for pid in [master_pid, *map(int, children)]:
+            snapshot["gunicorn"][pid] = _cpu_seconds(pid)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -314,7 +335,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.burst", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500, help="registrations in the burst (default %(default)s)")
     parser.add_argument("--concurrency", type=int, default=50, help="clients at the same time (default %(default)s)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default %(default)s)")
+    parser.add_argument("--servers", type=int, default=2,
+                        help="gunicorn servers on as many ports, sharing PostgreSQL and Redis; each visitor GETs "
+                             "the form from one and POSTs it to the next (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of each server (default %(default)s)")
+    parser.add_argument("--worker-class", default=None,
+                        help="gunicorn worker class (default: deploy/gunicorn.conf.py's, gthread)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: the config file's)")
     parser.add_argument("--warmup", type=int, default=40,
                         help="registrations for another event before the burst, not counted (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a client waits for an answer")
@@ -322,8 +349,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the figures to this file (e.g. bench/results/burst.json)")
     common.add_database_argument(parser)
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1 or args.workers < 1:
-        parser.error("--requests, --concurrency and --workers must be at least 1")
+    if min(args.requests, args.concurrency, args.workers, args.servers) < 1:
+        parser.error("--requests, --concurrency, --servers and --workers must be at least 1")
     return args
 
 
@@ -331,7 +358,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     run = uuid.uuid4().hex[:6]
     log_path = Path(tempfile.mkstemp(prefix="eventapp-bench-gunicorn-", suffix=".log")[1])
-    process = None
+    processes: list[subprocess.Popen] = []
+    threads = f", {args.threads} threads" if args.threads else ""
+    server_words = (f"{args.servers} gunicorn server{'s' if args.servers > 1 else ''} of {args.workers} "
+                    f"{args.worker_class or 'gthread'} workers{threads}")
     with common.bench_database(args.database_url) as database_url:
         try:
             app = common.make_app(database_url)
@@ -343,20 +373,28 @@ def main(argv=None) -> int:
                 app.extensions["sqlalchemy"].engine.dispose()
             app = None
 
-            port = free_port()
-            process = start_gunicorn(database_url, args.workers, port, log_path)
+            # Rate limits are counted in Redis, as production counts them across processes and machines.
+            shared = {"RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")}
+            ports = [free_port() for _ in range(args.servers)]
+            for port in ports:
+                processes.append(start_gunicorn(database_url, args.workers, port, log_path, extra_env=shared,
+                                                worker_class=args.worker_class, threads=args.threads))
             try:
-                wait_until_healthy(process, port, args.startup_timeout)
+                for process, port in zip(processes, ports):
+                    wait_until_healthy(process, port, args.startup_timeout)
             except RuntimeError:
-                stop_gunicorn(process)
+                for process in processes:
+                    stop_gunicorn(process)
                 print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
                 raise
-            print(f"gunicorn --workers {args.workers} on 127.0.0.1:{port}; event /events/{event.slug} "
+            masters = [process.pid for process in processes]
+            print(f"{server_words} on 127.0.0.1:{'/'.join(map(str, ports))}; event /events/{event.slug} "
                   f"(capacity {event.capacity}, tracks {'/'.join(map(str, event.track_capacities))})")
 
             def register(i: int, target: common.BenchEvent, tag: str) -> Outcome:
                 person = common.attendee(i, directory, f"{run}{tag}")
-                return register_once(Browser("127.0.0.1", port, args.timeout), target, person)
+                get_port, post_port = ports[i % len(ports)], ports[(i + 1) % len(ports)]
+                return register_once(Browser("127.0.0.1", get_port, args.timeout), target, person, post_port)
 
             if args.warmup:
                 warm, _, _ = run_concurrently(list(range(args.warmup)), min(args.concurrency, args.workers * 2),
@@ -366,33 +404,33 @@ def main(argv=None) -> int:
                     print(f"warning: {len(failed)} of {len(warm)} warm-up registrations failed, e.g. {failed[0].error}")
 
             print(f"burst: {args.requests} registrations from {args.concurrency} clients ...", flush=True)
-            cpu_before = cpu_snapshot(process.pid)
+            cpu_before = cpu_snapshot(masters)
             with LockWatcher(database_url) as lock_watch:
                 outcomes, wall, client_cpu = run_concurrently(
                     list(range(args.requests)), args.concurrency, lambda i: register(i, event, "")
                 )
-            cpu_after = cpu_snapshot(process.pid)
+            cpu_after = cpu_snapshot(masters)
             cpu_after["postgres"].pop(lock_watch.backend_pid, None)
             server_cpu = cpu_used(cpu_before, cpu_after)
             check = common.verify(database_url, event)
 
             print(f"reference: {args.requests} x GET /healthz from {args.concurrency} clients ...", flush=True)
 
-            def health(_):
+            def health(i):
                 t0 = time.perf_counter()
                 try:
-                    status, _, _ = Browser("127.0.0.1", port, args.timeout).request("GET", "/healthz")
+                    status, _, _ = Browser("127.0.0.1", ports[i % len(ports)], args.timeout).request("GET", "/healthz")
                 except (OSError, http.client.HTTPException):
                     status = None
                 return status, time.perf_counter() - t0
 
-            cpu_before = cpu_snapshot(process.pid)
+            cpu_before = cpu_snapshot(masters)
             health_results, health_wall, health_cpu = run_concurrently(
                 list(range(args.requests)), args.concurrency, health
             )
-            health_server_cpu = cpu_used(cpu_before, cpu_snapshot(process.pid))
+            health_server_cpu = cpu_used(cpu_before, cpu_snapshot(masters))
         finally:
-            if process is not None:
+            for process in processes:
                 stop_gunicorn(process)
         server_log = log_path.read_text(errors="replace")
     log_path.unlink(missing_ok=True)
@@ -412,36 +450,39 @@ def main(argv=None) -> int:
     health_per_minute = len(health_ok) / health_wall * 60
     health_ms = common.summary_ms([t for s, t in health_results if s is not None])
     lost_registrations = max(len(registered) - check.registrations, 0)
-    goal_met = per_minute >= common.GOAL_REGISTRATIONS_PER_MINUTE
+    worker_cpu_ms = server_cpu["gunicorn"] / max(len(outcomes), 1) * 1000
 
     common.print_table(
         f"Burst: {args.requests} registrations (GET form + POST), {args.concurrency} clients, "
-        f"gunicorn --workers {args.workers}, {os.cpu_count()} cores",
+        f"{server_words}, {os.cpu_count()} cores",
         [
             ("wall time", f"{wall:.2f} s"),
             ("registrations a minute", f"{per_minute:,.0f}   (goal >= {common.GOAL_REGISTRATIONS_PER_MINUTE:,}: "
-                                       f"{'met' if goal_met else 'NOT MET'})"),
-            ("POST        p50 / p95", fmt_ms(post_ms)),
+                                       f"{common.met(per_minute >= common.GOAL_REGISTRATIONS_PER_MINUTE)})"),
+            ("worker CPU per registration", f"{worker_cpu_ms:.1f} ms   (goal <= {common.GOAL_WORKER_CPU_MS:g} ms: "
+                                            f"{common.met(worker_cpu_ms <= common.GOAL_WORKER_CPU_MS)})"),
+            ("POST        p50 / p95", fmt_ms(post_ms) + f"   (goal p95 < {common.GOAL_POST_P95_MS:g} ms: "
+                                                          f"{common.met(post_ms['p95'] < common.GOAL_POST_P95_MS)})"),
             ("GET form    p50 / p95", fmt_ms(get_ms)),
             ("GET + POST  p50 / p95", fmt_ms(pair_ms)),
             ("CPU per registration", cpu_line(server_cpu, client_cpu, len(outcomes), wall)),
-            (f"database sessions of the {args.workers} workers", lock_watch.summary()),
+            ("database sessions of the workers", lock_watch.summary()),
         ],
     )
     common.print_table("Checks in the database", [
         ("registrations stored", f"{check.registrations}   (302 answers: {len(registered)})"),
         ("confirmed / waitlisted", f"{check.confirmed} / {check.waitlisted}   "
                                    f"(in-person seats taken {check.in_person_seated} of {event.capacity})"),
-        ("seats oversold", f"{check.oversold}   (event {check.oversold_event}, tracks "
+        ("seats oversold (goal 0)", f"{check.oversold}   (event {check.oversold_event}, tracks "
                            f"{'/'.join(str(v) for v in check.oversold_tracks.values())})"),
-        ("registrations without a message", str(check.without_message)),
+        ("registrations without a message (goal 0)", str(check.without_message)),
         ("registrations answered 302 but not stored", str(lost_registrations)),
-        ("HTTP errors", f"{len(errors)}   (non-302 POST {len(non_302)}, 5xx {len(server_errors)}, "
+        ("HTTP errors (goal 0 5xx)", f"{len(errors)}   (non-302 POST {len(non_302)}, 5xx {len(server_errors)}, "
                         f"no answer {len(no_answer)})"),
     ])
     if errors:
         print("  first errors: " + "; ".join(sorted({o.error for o in errors})[:5]))
-    common.print_table(f"Reference: {args.requests} x GET /healthz (Flask + gunicorn, no database), {args.concurrency} clients", [
+    common.print_table(f"Reference: {args.requests} x GET /healthz (Flask + gunicorn + one SELECT 1, no template), {args.concurrency} clients", [
         ("requests a minute", f"{health_per_minute:,.0f}   ({len(health_ok)} answered 200 in {health_wall:.2f} s)"),
         ("latency p50 / p95", fmt_ms(health_ms)),
         ("CPU per request", cpu_line(health_server_cpu, health_cpu, len(health_results), health_wall)),
@@ -466,7 +507,9 @@ def main(argv=None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
-            "requests": args.requests, "concurrency": args.concurrency, "workers": args.workers,
+            "requests": args.requests, "concurrency": args.concurrency, "servers": args.servers,
+            "workers": args.workers, "worker_class": args.worker_class or "gthread", "threads": args.threads,
+            "worker_cpu_ms": worker_cpu_ms,
             "cores": os.cpu_count(), "wall_s": wall, "registrations_per_minute": per_minute,
             "post_ms": post_ms, "get_ms": get_ms, "pair_ms": pair_ms,
             "cpu_s": server_cpu | {"load_generator": client_cpu},

@@ -24,8 +24,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 # The goals (bench/README.md) and the figures of comparable systems on 2-core machines.
-GOAL_REGISTRATIONS_PER_MINUTE = 3000
-GOAL_MS_PER_REGISTRATION = 7.0
+GOAL_REGISTRATIONS_PER_MINUTE = 5000  # through HTTP, 2 cores
+GOAL_WORKER_CPU_MS = 12.0  # gunicorn's CPU per registration (GET the form + POST it)
+GOAL_POST_P95_MS = 500.0  # at 50 clients
+GOAL_MS_PER_REGISTRATION = 7.0  # in process
 REFERENCE_FIGURES = "Indico registration ~15 ms, pretix checkout ~110 ms"
 
 
@@ -155,13 +157,19 @@ def create_event(app, *, capacity: int = 90, track_capacities=(25, 25, 20, 20), 
     return result
 
 
+DIRECTORY_SIZE = 577  # the memorandum's signatory organisations
+
+
 def load_directory(app) -> list[tuple[str, str]]:
-    """The demo directory of organisations (eventapp/data/organisations.csv), as production has one;
-    returns [(name, sector value)]."""
+    """The demo directory of organisations (eventapp/data/organisations.csv), filled up to the
+    memorandum's 577 signatories with numbered associations, as production has it; returns
+    [(name, sector value)]."""
     from eventapp.extensions import db
     from eventapp.services import organisations
 
     rows = organisations.read_csv((PROJECT_ROOT / "eventapp" / "data" / "organisations.csv").read_bytes())
+    rows += [{"name": f"biedrība \"Kopienu tīkls Nr. {n}\"", "sector": "ngo", "policy_areas": "kopienas"}
+             for n in range(len(rows) + 1, DIRECTORY_SIZE + 1)]
     with app.app_context():
         organisations.import_organisations(db.session, rows)
         db.session.commit()
@@ -275,6 +283,10 @@ def summary_ms(seconds: list[float]) -> dict[str, float]:
         "p95": percentile(ms, 95),
         "max": max(ms) if ms else math.nan,
     }
+
+
+def met(condition: bool) -> str:
+    return "met" if condition else "NOT MET"
 
 
 def print_table(title: str, rows: list[tuple[str, str]]) -> None:

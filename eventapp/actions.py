@@ -25,6 +25,18 @@ def run(action: Callable, *args, **kwargs) -> tuple[bool, Any]:
     return True, result
 
 
+def run_keeping_loaded(action: Callable, *args, **kwargs) -> tuple[bool, Any]:
+    """`run`, but what the action loaded is not expired by the commit: for work that follows at once
+    from the same objects (a registration's message, rendered once its seat is committed and the
+    event's lock released), without reading them all again."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return run(action, *args, **kwargs)
+    finally:
+        session.expire_on_commit = expiring
+
+
 def attempt(form: FlaskForm | None, action: Callable, *args, **kwargs) -> tuple[bool, Any]:
     """`run`, showing a refusal with `show_error`: (True, the result) or (False, None)."""
     done, outcome = run(action, *args, **kwargs)

@@ -41,24 +41,31 @@ class ConfirmForm(BaseForm):
 
 
 
-def with_track_fields(
-    form_class: type[BaseForm], event: Event, locale: str, seats: dict[int, TrackSeats]
-) -> type[BaseForm]:
+def with_track_fields(form_class: type[BaseForm], event: Event, locale: str) -> type[BaseForm]:
     """`form_class` with one radio group per time block that has tracks: `slot_<id>`, a track id.
 
-    Each option says the seats open to anyone and those held for state administration
-    (`seat_holds.track_seats`). A full track stays choosable: choosing it means its waiting list.
+    The options are the tracks' titles; `show_track_seats` adds their seats before the form is shown
+    (a form that is only validated needs no seat counts). A full track stays choosable: choosing it
+    means its waiting list.
     """
     fields = {}
     for slot in event.slots:
         if not slot.tracks:
             continue
-        choices = [(track.id, track_label(track.local("title", locale), seats[track.id])) for track in slot.tracks]
         fields[f"slot_{slot.id}"] = RadioField(
-            slot.local("title", locale), choices=choices, coerce=int,
-            validators=[InputRequired(_l("Choose one working group for this time block."))],
+            slot.local("title", locale), choices=[(track.id, track.local("title", locale)) for track in slot.tracks],
+            coerce=int, validators=[InputRequired(_l("Choose one working group for this time block."))],
         )
     return type(f"{form_class.__name__}ForEvent", (form_class,), fields)
+
+
+def show_track_seats(form: BaseForm, event: Event, locale: str, seats: dict[int, TrackSeats]) -> None:
+    """Each track option says the seats open to anyone and those held for state administration
+    (`seat_holds.track_seats`)."""
+    for slot in event.slots:
+        field = getattr(form, f"slot_{slot.id}", None)
+        if field is not None:
+            field.choices = [(track.id, track_label(track.local("title", locale), seats[track.id])) for track in slot.tracks]
 
 
 def track_label(title: str, seats: TrackSeats) -> str:

@@ -1,4 +1,5 @@
 """Latvian first, English second: the two languages people choose, and the locale each is shown in."""
+from babel import Locale
 from flask_babel import force_locale
 
 LANGUAGES = ("lv", "en")
@@ -15,6 +16,11 @@ def babel_locale(language) -> str:
     return "en_GB" if normalise_language(language) == "en" else "lv"
 
 
+# Parsed once: `force_locale` given a name parses it again on every call, which costs more than
+# most of what is done in the language.
+_LOCALES = {language: Locale.parse(babel_locale(language)) for language in LANGUAGES}
+
+
 def in_language(language):
     """`with in_language("en"):` translates and formats in that language."""
-    return force_locale(babel_locale(language))
+    return force_locale(_LOCALES[normalise_language(language)])

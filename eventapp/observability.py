@@ -189,17 +189,24 @@ def _note_flushed(session: Session, _flush_context) -> None:
             _new_rows(session)["check_ins"] += 1
 
 
-def _note_insert(state) -> None:
-    """Check-ins inserted by an INSERT statement of their own (`check_ins.check_in`)."""
+def _note_insert(state):
+    """Check-ins inserted by an INSERT statement of their own (`check_ins.check_in`). An INSERT ...
+    SELECT inserts what its SELECT finds, perhaps nothing: it is run here and its rows counted."""
     from .models import CheckIn, Registration
 
     if not state.is_insert:
-        return
+        return None
     table = getattr(state.statement, "table", None)
     kind = {CheckIn.__table__: "check_ins", Registration.__table__: "registrations"}.get(table)
-    if kind:
-        parameters = state.parameters
-        _new_rows(state.session)[kind] += len(parameters) if isinstance(parameters, list) else 1
+    if not kind:
+        return None
+    if getattr(state.statement, "select", None) is not None:
+        inserted = state.invoke_statement().freeze()
+        _new_rows(state.session)[kind] += len(inserted().all())
+        return inserted()
+    parameters = state.parameters
+    _new_rows(state.session)[kind] += len(parameters) if isinstance(parameters, list) else 1
+    return None
 
 
 def _count_committed(session: Session) -> None:

@@ -10,7 +10,7 @@ from ..downloads import table_response
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..lookups import get_registration, get_track
-from ..models import Event, RegistrationStatus, utcnow
+from ..models import AttendanceMode, Event, RegistrationStatus, Sector, utcnow
 from ..permissions import can, event_for, require
 from ..services.exceptions import DomainError
 from ..services.registration import bulk_actions
@@ -41,6 +41,11 @@ def list_url(event: Event) -> str:
     return url_for("admin.registration_list", slug=event.slug, **list_args(event))
 
 
+def enum_labels() -> dict:
+    """The words of the sectors and ways of attending, worded once for a page rather than on each row."""
+    return {member: member.label for kind in (Sector, AttendanceMode) for member in kind}
+
+
 @bp.get("/events/<slug>/registrations")
 def registration_list(slug: str):
     event = event_for(slug, "view_registrations")
@@ -61,6 +66,7 @@ def registration_list(slug: str):
         columns=columns, filter_choices=filter_choices, answer_text=answer_text,
         remote_present=joins.present_remotely(db.session, event),
         remote_marking=may_manage and utcnow() >= joins.join_window(event, current_app.config)[0],
+        labels=enum_labels(),
     )
 
 
@@ -211,4 +217,4 @@ def track_people(slug: str, track_id: int):
     filters = RegistrationFilters.from_args({"track": str(track.id)}, event)
     rows = [row for row in registration_rows(db.session, event, filters)
             if row.status is not RegistrationStatus.CANCELLED]
-    return render_template("admin/track_people.html", event=event, track=track, rows=rows)
+    return render_template("admin/track_people.html", event=event, track=track, rows=rows, labels=enum_labels())

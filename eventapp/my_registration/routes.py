@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..actions import attempt
 from ..extensions import db
-from ..forms import ConfirmForm, chosen_tracks, with_track_fields
+from ..forms import ConfirmForm, chosen_tracks, show_track_seats, with_track_fields
 from ..lookups import get_private_registration
 from ..models import AttendanceMode, EventStatus, Registration, RegistrationStatus, utcnow
 from ..question_fields import answers_from_form, form_values, question_fields, with_question_fields
@@ -26,9 +26,9 @@ def change_form(registration: Registration):
     event = registration.event
     seats = seat_holds.track_seats(db.session, event, utcnow())
     current = {f"slot_{c.slot_id}": c.track_id for c in registration.choices}
-    form = with_track_fields(ChangeForm, event, get_locale().language, seats)(
-        attendance_mode=registration.attendance_mode.value, **current
-    )
+    locale = get_locale().language
+    form = with_track_fields(ChangeForm, event, locale)(attendance_mode=registration.attendance_mode.value, **current)
+    show_track_seats(form, event, locale, seats)
     if not online_meetings.asks_attendance_mode(event):
         del form.attendance_mode
     return form

@@ -2,18 +2,19 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
-from ..actions import attempt, run
+from ..actions import attempt, run, run_keeping_loaded
 from ..extensions import db, limiter
-from ..forms import ConfirmForm, chosen_tracks, show_on_field, with_track_fields
+from ..forms import ConfirmForm, chosen_tracks, show_on_field, show_track_seats, with_track_fields
 from ..labels import label
-from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Organisation, Sector, utcnow
+from ..models import AttendanceMode, DelegationRequest, Event, EventStatus, Sector, Slot, utcnow
 from ..question_fields import answers_from_form, question_fields, with_question_fields
 from ..services import online_meetings, place
 from ..services import organisations as directory
 from ..services.coverage import delegation
-from ..services.mail import invitations
+from ..services.mail import invitations, mail_jobs
 from ..services.registration import lifecycle as registrations
 from ..services.registration import seat_holds
 from ..services.registration.questions import event_questions
@@ -22,15 +23,17 @@ from .forms import RegistrationForm
 bp = Blueprint("registration", __name__)
 
 
-def get_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT))
+# Built once: every visit of the form and every registration reads the event by its address.
+_EVENT = select(Event).where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT)
+_EVENT_WITH_TRACKS = _EVENT.options(joinedload(Event.slots).joinedload(Slot.tracks))
+
+
+def get_event(slug: str, with_tracks: bool = False) -> Event:
+    """A published (or cancelled) event; `with_tracks`: its time blocks and tracks in the same query."""
+    event = db.session.scalars(_EVENT_WITH_TRACKS if with_tracks else _EVENT, {"slug": slug}).unique().first()
     if event is None:
         abort(404)
     return event
-
-
-def directory_names() -> list[str]:
-    return directory.latvian_sorted(list(db.session.scalars(select(Organisation.name))))
 
 
 @bp.get("/organisations/search")
@@ -45,7 +48,7 @@ def search_organisations():
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug: str):
-    event = get_event(slug)
+    event = get_event(slug, with_tracks=True)
     # An organisation's invitation link fills the form in for it (an unknown token is ignored).
     return registration_page(event, invitation=invitations.find_invitation(db.session, event, request.args.get("invitation")))
 
@@ -62,10 +65,10 @@ def delegate(token: str):
 def registration_page(event: Event, delegation_request: DelegationRequest | None = None, invitation=None):
     locale = get_locale().language
     now = utcnow()
+    slug = event.slug  # the redirect needs no reload of the event after the commit
     closed = registrations.registration_closed_reason(event, now)
     if delegation_request is not None and not closed and not delegation.is_open(delegation_request, now):
         closed = _("This request is no longer open; please contact the secretariat.")
-    seats = seat_holds.track_seats(db.session, event, now)
     prefill = {"language": locale}
     if delegation_request is not None:
         prefill |= {"organisation": delegation_request.organisation.name, "sector": Sector.STATE_ADMINISTRATION.value,
@@ -73,7 +76,7 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
     elif invitation is not None:
         prefill |= {"organisation": invitation.organisation.name, "sector": invitation.organisation.sector.value}
     questions = event_questions(db.session, event)
-    form = with_question_fields(with_track_fields(RegistrationForm, event, locale, seats), questions, locale)(**prefill)
+    form = with_question_fields(with_track_fields(RegistrationForm, event, locale), questions, locale)(**prefill)
     asks_mode = online_meetings.asks_attendance_mode(event)
     if not asks_mode:
         del form.attendance_mode
@@ -95,19 +98,25 @@ def registration_page(event: Event, delegation_request: DelegationRequest | None
             answers=answers_from_form(form, questions),
         )
         if invitation is not None and delegation_request is None:
-            done, outcome = run(invitations.register_invited, invitation, event.id, data, now)
+            done, outcome = run_keeping_loaded(invitations.register_invited, invitation, event.id, data, now,
+                                               mail_after_commit=True)
         elif delegation_request is None:
-            done, outcome = run(registrations.register, event.id, data, now)
+            done, outcome = run_keeping_loaded(registrations.register, event.id, data, now, mail_after_commit=True,
+                                               questions=questions)
         else:
             done, outcome = run(delegation.accept_request, delegation_request, data, now)
+        if done and outcome.mail_job_id is not None:
+            mail_jobs.write_out_now(db.session, outcome.mail_job_id, outcome.registration, now)
         if done:
             session["registered_email"] = registrations.normalise_email(data.email)
-            return redirect(url_for("registration.sent", slug=event.slug))
+            return redirect(url_for("registration.sent", slug=slug))
         if not show_on_field(form, outcome):
             closed = outcome.message  # the event can no longer be registered for: said in place of the form
+    seats = seat_holds.track_seats(db.session, event, now)
+    show_track_seats(form, event, locale, seats)
     return render_template(
         "registration/register.html", event=event, form=form, closed=closed, delegation=delegation_request,
-        organisations=directory_names(), slot_fields=[f for f in form if f.name.startswith("slot_")],
+        slot_fields=[f for f in form if f.name.startswith("slot_")],
         question_fields=question_fields(form, questions),
         held_until=max((s.held_until for s in seats.values() if s.held), default=None),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..labels import label
 from ..models import (
@@ -148,7 +148,7 @@ def attendance_report(session: Session, event: Event, joins: dict[int | None, se
     )
     people = list(session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.id.in_(present))
-        .options(selectinload(Registration.organisation))
+        .options(joinedload(Registration.organisation))
     )) if present else []
     people.sort(key=lambda r: (r.organisation_display.casefold(), r.full_name.casefold()))
 

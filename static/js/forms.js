@@ -19,7 +19,6 @@
     var pending = null;
     var asked = "";
 
-    input.removeAttribute("list");  // the datalist stays for pages without JavaScript
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);

@@ -148,3 +148,15 @@ def test_registration_form_offers_the_seats_open_to_anyone_and_notes_the_held_on
     english = switch_to_english(client, f"/events/{slug}/register").get_data(as_text=True)
     assert "Working group 1 (1 seat free; +1 held for state administration)" in english
     assert f"kept for state administration {until['en']}:" in english
+
+
+def test_a_form_sent_back_with_errors_still_shows_the_seats(app, client, make):
+    """The seats are counted only to show the form: a registration that is refused shows them again."""
+    slug, _until = event_with_a_held_seat(app, make)
+    page = client.get(f"/events/{slug}/register").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    answer = client.post(f"/events/{slug}/register", data={"csrf_token": token, "full_name": "Anna Bērziņa"})
+    assert answer.status_code == 200
+    again = answer.get_data(as_text=True)
+    assert "Darba grupa 1 (1 brīva vieta; +1 rezervēta valsts pārvaldei)" in again
+    assert 'class="error"' in again

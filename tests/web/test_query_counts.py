@@ -120,3 +120,60 @@ def test_the_registrations_list_with_answers_takes_the_same_statements_for_few_a
     assert statements(client, count_queries, many) == statements(client, count_queries, few)
     if not page.endswith(".csv"):
         assert "Atbildes (3)" in client.get(many).get_data(as_text=True)
+
+
+# SQLAlchemy loads a collection "in" a list of ids by batches of 500: one statement more for every 500 people.
+MORE_THAN_A_BATCH = 501
+
+
+def bulk_event(make, people: int) -> tuple[str, int]:
+    """An event of two tracks with `people` registrations written at once (not through the
+    registration service, so that hundreds are quick): one in ten waiting, one in ten remote, every
+    third from the directory, every second checked in at the door and every fourth at its track.
+    Its slug and the id of its first track."""
+    from eventapp.models import AttendanceMode, CheckIn, RegistrationStatus, Sector, TrackChoice
+    from eventapp.services.registration.lifecycle import CONSENT_WORDING_VERSION, new_secret
+
+    from ..factories import create_organisation
+
+    def build(session):
+        now = utcnow()
+        event = create_event(session, tracks=2, track_capacity=None, remote_allowed=True)
+        slot, tracks = event.slots[0], event.slots[0].tracks
+        ministry = create_organisation(session, name=f"Ministrija {event.slug}", sector=Sector.STATE_ADMINISTRATION)
+        made = []
+        for i in range(people):
+            status = RegistrationStatus.WAITLISTED if i % 10 == 5 else RegistrationStatus.CONFIRMED
+            made.append(Registration(
+                event_id=event.id, status=status,
+                attendance_mode=AttendanceMode.REMOTE if i % 10 == 3 else AttendanceMode.IN_PERSON,
+                full_name=f"Dalībnieks {i}", email=f"d{i}@{event.slug}.example.lv",
+                organisation=ministry if i % 3 == 0 else None, organisation_name="" if i % 3 == 0 else "Biedrība",
+                sector=Sector.STATE_ADMINISTRATION if i % 3 == 0 else Sector.NGO, language="lv",
+                consent_data_at=now, consent_wording_version=CONSENT_WORDING_VERSION,
+                secret=new_secret(), badge_secret=new_secret(), created_at=now, updated_at=now,
+                choices=[TrackChoice(track_id=tracks[i % 2].id, slot_id=slot.id, status=status, queued_at=now)],
+            ))
+        session.add_all(made)
+        session.flush()
+        session.add_all(
+            CheckIn(registration_id=registration.id, track_id=track_id, scan_id=new_secret(), scanned_at=now)
+            for i, registration in enumerate(made) if i % 2 == 0 and registration.status is RegistrationStatus.CONFIRMED
+            for track_id in [None] + ([registration.choices[0].track_id] if i % 4 == 0 else [])
+        )
+        return event.slug, tracks[0].id
+
+    return make.run(build)
+
+
+def test_the_lists_of_a_whole_event_take_the_same_statements_for_3_and_more_than_500_people(client, login, make, count_queries):
+    login("organiser")
+    few, many = bulk_event(make, 3), bulk_event(make, MORE_THAN_A_BATCH)
+    pages = ["/admin/events/{}/registrations.csv", "/admin/events/{}/registrations.xlsx", "/api/events/{}/checkin-list",
+             "/admin/events/{}/registrations", "/admin/events/{}/registrations?page=11",
+             "/admin/events/{}/tracks/{}/people", "/admin/events/{}/attendance"]
+    for page in pages:
+        assert statements(client, count_queries, page.format(*many)) == statements(client, count_queries, page.format(*few)), page
+    listing = client.get(f"/api/events/{many[0]}/checkin-list").get_json()
+    assert len(listing["people"]) == MORE_THAN_A_BATCH and sum(bool(p["tracks"]) for p in listing["people"]) == 451
+    assert client.get(f"/admin/events/{many[0]}/registrations.csv").get_data(as_text=True).count("\n") == 1 + MORE_THAN_A_BATCH

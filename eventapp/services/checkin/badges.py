@@ -15,7 +15,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ...formatting import riga_date, riga_time
 from ...languages import in_language, normalise_language
@@ -156,7 +156,7 @@ def badge_registrations(session: Session, event: Event, *, track_id: int | None 
             Registration.attendance_mode == AttendanceMode.IN_PERSON,
             Registration.anonymised_at.is_(None),
         )
-        .options(joinedload(Registration.organisation), selectinload(Registration.choices))
+        .options(joinedload(Registration.organisation), joinedload(Registration.choices))  # one query, however many
     )
     if track_id is not None:
         query = query.where(Registration.choices.any(

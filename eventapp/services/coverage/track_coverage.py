@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...labels import LabelledEnum
 from ...models import (
@@ -125,7 +125,7 @@ def events_coverage(session: Session, events: list[Event], now: datetime) -> dic
             Registration.status != RegistrationStatus.CANCELLED,
             TrackChoice.status != RegistrationStatus.CANCELLED,
         )
-        .options(selectinload(TrackChoice.registration).selectinload(Registration.organisation))
+        .options(joinedload(TrackChoice.registration).joinedload(Registration.organisation))  # one query, however many
         .order_by(TrackChoice.id)
     )
     for choice in choices:

@@ -3,6 +3,7 @@
 Good enough to see that a track on `Senioru līdzdalības jautājumi` concerns an institution
 whose policy areas include `seniori`, or `civilajā aizsardzībā` one with `civilā aizsardzība`.
 """
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the word: the directory's words come back on every page
 def stem(word: str) -> str:
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:

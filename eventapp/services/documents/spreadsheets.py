@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -55,6 +57,8 @@ def _riga_wall_clock(moment: datetime) -> datetime:
 
 
 def _csv_cell(value: Cell) -> str:
+    if isinstance(value, str):  # most cells: the same as `safe_cell`, sooner
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if isinstance(value, datetime):
         return _riga_wall_clock(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -77,52 +81,70 @@ def _sheet_name(title: str) -> str:
     return _NOT_IN_SHEET_NAME.sub("-", title)[:_SHEET_NAME_LIMIT].strip() or "Sheet1"
 
 
-def _write_cell(sheet, row: int, column: int, value: Cell):
-    cell = sheet.cell(row=row, column=column)
+def _xlsx_cell(sheet, value: Cell):
+    """What the write-only sheet is given for a cell: the value itself, or a cell that carries its
+    format (dates) or is kept a string (text a spreadsheet would take for a formula)."""
     if isinstance(value, datetime):
-        cell.value, cell.number_format = _riga_wall_clock(value), DATE_TIME_FORMAT
-    elif isinstance(value, date):
-        cell.value, cell.number_format = value, DATE_FORMAT
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.value = value
-    elif value is not None:
-        text = _NOT_IN_XML.sub("", str(value))[:_EXCEL_CELL_LIMIT]
-        cell.value = text
-        # openpyxl makes a formula of any text that starts with "="; this keeps it a string,
-        # and the quote prefix keeps it one when somebody edits the cell.
-        cell.data_type = "s"
-        if text.startswith(_FORMULA_START):
-            cell.quotePrefix = True
+        cell = WriteOnlyCell(sheet, _riga_wall_clock(value))
+        cell.number_format = DATE_TIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = _NOT_IN_XML.sub("", str(value))[:_EXCEL_CELL_LIMIT]
+    if not text.startswith(_FORMULA_START):
+        return text
+    # openpyxl makes a formula of any text that starts with "="; this keeps it a string,
+    # and the quote prefix keeps it one when somebody edits the cell.
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
     return cell
 
 
 def _width(value: Cell) -> int:
+    if isinstance(value, str) and "\n" not in value:
+        return len(value)
     if isinstance(value, datetime):
         return len(DATE_TIME_FORMAT)
     return max((len(line) for line in str(value or "").splitlines()), default=0)
 
 
 def to_xlsx(table: Table) -> bytes:
-    """One sheet: the header row bold and frozen, with a filter, and columns wide enough to read."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_name(table.title)
+    """One sheet: the header row bold and frozen, with a filter, and columns wide enough to read.
+
+    Written as a stream (openpyxl's write-only mode): the widths are measured first, as the
+    columns come before the rows in the file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_name(table.title))
     workbook.properties.creator = "eventapp"
     workbook.properties.title = table.title
-    bold = Font(bold=True)
+    columns = len(table.header)
     widths = [_width(title) for title in table.header]
-    for column, title in enumerate(table.header, 1):
-        _write_cell(sheet, 1, column, title).font = bold
-    for row_number, row in enumerate(table.rows, 2):
-        for column, value in enumerate(row, 1):
-            _write_cell(sheet, row_number, column, value)
-            if column <= len(widths):
-                widths[column - 1] = max(widths[column - 1], _width(value))
+    for row in table.rows:
+        for column, value in enumerate(row[:columns]):
+            width = _width(value)
+            if width > widths[column]:
+                widths[column] = width
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
     sheet.freeze_panes = "A2"
     if table.header:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{len(table.rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{len(table.rows) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for title in table.header:
+        cell = _xlsx_cell(sheet, title)
+        if not isinstance(cell, SheetCell):
+            cell = WriteOnlyCell(sheet, cell)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

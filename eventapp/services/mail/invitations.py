@@ -309,12 +309,13 @@ def report(session: Session, event: Event) -> Report:
     )
 
 
-def register_invited(session: Session, invitation: OrganisationInvitation, event_id: int, data, now: datetime):
+def register_invited(session: Session, invitation: OrganisationInvitation, event_id: int, data, now: datetime,
+                     *, mail_after_commit: bool = False):
     """Register through an invitation's link (`lifecycle.register`); a new registration that still
     names the invited organisation is noted on the invitation and counts for it."""
     from ..registration import lifecycle
 
-    result = lifecycle.register(session, event_id, data, now)
+    result = lifecycle.register(session, event_id, data, now, mail_after_commit=mail_after_commit)
     if result.created:
         note_registration(session, invitation, result.registration, data.organisation_name)
     return result

@@ -1,4 +1,5 @@
-"""Mail to everyone registered for an event about a change to it: moved, or cancelled.
+"""Mail written out after the change that causes it: to everyone registered for an event about a
+change to it (moved, or cancelled), and one person's message about their new registration.
 
 The organiser's request only records what is to be sent: one `MailJob`, in the same
 transaction as the change (so nothing is lost), with the registrations to tell and what the
@@ -8,6 +9,10 @@ about a registration (their language, their invite with the event's SEQUENCE), a
 marked done, in one transaction. Like the sender, this commits once per job; with several
 senders running, each takes its own jobs (`SKIP LOCKED` on PostgreSQL).
 
+A registration's message is a job too (`lifecycle.register(..., mail_after_commit=True)`), so that
+the event's lock is not held while it is rendered: the request writes it out right after the
+commit (`write_out_now`); should that fail, the sender does it in its next round.
+
 Only the people registered at the change are told (whoever registers later reads the new time
 in their confirmation), unless they cancel before the sender runs. A move is not mailed once
 the event is cancelled: the cancellation is, to everyone.
@@ -16,9 +21,9 @@ import logging
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...models import Event, EventStatus, MailJob, Registration, RegistrationStatus, TrackChoice
 from ..registration import lifecycle, seat_allocation
@@ -104,6 +109,9 @@ def expand(session: Session, job: MailJob, now: datetime) -> int:
     their tracks and organisations, the places in the queues); the messages are then rendered
     from memory and written together when the session flushes.
     """
+    if job.kind == lifecycle.REGISTERED_JOB:
+        job.done_at = now
+        return _registered(session, job.payload)
     kind = MESSAGE_KINDS[job.kind]
     event = job.event
     extra = {}
@@ -118,6 +126,50 @@ def expand(session: Session, job: MailJob, now: datetime) -> int:
         message.next_attempt_at = now  # due in the sender's round that wrote it
     job.done_at = now
     return len(people)
+
+
+def _registered(session: Session, payload: dict) -> int:
+    """One person's message about their registration, as it stands now (none once they have cancelled):
+    the person with their event, organisation and tracks read in one query."""
+    person = session.scalars(
+        select(Registration)
+        .where(Registration.id.in_(payload["registration_ids"]), Registration.status != RegistrationStatus.CANCELLED,
+               Registration.anonymised_at.is_(None))
+        .options(joinedload(Registration.event), joinedload(Registration.organisation),
+                 joinedload(Registration.choices).joinedload(TrackChoice.track))
+    ).unique().first()
+    if person is None:
+        return 0
+    _write_registered(session, person, payload)
+    return 1
+
+
+def _write_registered(session: Session, person: Registration, payload: dict) -> None:
+    details = lifecycle.registration_details(session, person)
+    if payload.get("answers"):
+        details["answers"] = lifecycle.registered_answer_lines(session, person)
+    compose.queue_registration_mail(session, payload["message"], person, details)
+
+
+def write_out_now(session: Session, job_id: int, registration: Registration, now: datetime) -> bool:
+    """Write out the job of `registration`'s message right after the commit that recorded it, from the
+    objects still loaded (`actions.run_keeping_loaded`), and commit. False when it is left to the
+    sender: the sender has taken it already, or it failed here (logged; the sender tries it again)."""
+    try:
+        payload = session.execute(
+            update(MailJob).where(MailJob.id == job_id, MailJob.done_at.is_(None))
+            .values(done_at=now).returning(MailJob.payload)
+        ).scalar()
+        if payload is None:
+            session.rollback()
+            return False
+        _write_registered(session, registration, payload)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("mail job %s could not be written out; the sender tries again", job_id)
+        return False
+    return True
 
 
 def _previous(was: dict) -> dict:

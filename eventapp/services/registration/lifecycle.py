@@ -1,10 +1,11 @@
 """Registering, changing, cancelling, and what a registrant may see and delete of their own data."""
+import functools
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ...languages import normalise_language
@@ -14,8 +15,10 @@ from ...models import (
     DelegationStatus,
     Event,
     EventStatus,
+    MailJob,
     Organisation,
     OutboxMessage,
+    Question,
     Registration,
     RegistrationStatus,
     Sector,
@@ -27,7 +30,7 @@ from ..accounts import audit
 from ..exceptions import DomainError
 from ..mail import compose
 from . import registration_state, seat_allocation, seat_counts, seat_holds
-from .answers import AnswerValue, answer_lines, answer_text, check_answers, save_answers, value_of
+from .answers import AnswerValue, answer_lines, answer_text, answers_of, check_answers, save_answers, value_of
 from .questions import event_questions
 
 CONSENT_WORDING_VERSION = "2025-1"
@@ -59,6 +62,12 @@ class RegistrationData:
 class RegistrationResult:
     registration: Registration
     created: bool  # False: the email was already registered, and its link was sent again
+    # With `mail_after_commit`: the job that writes the person's message once the seat is committed.
+    mail_job_id: int | None = None
+
+
+# The mail job of one registration's message (`mail_jobs.write_out_now` renders it after the commit).
+REGISTERED_JOB = "registered"
 
 
 def registration_closed_reason(event: Event, now: datetime) -> str | None:
@@ -109,28 +118,43 @@ class _Lookups:
     taken_tracks: dict[int, int]
 
 
+@functools.lru_cache(maxsize=32)
+def _lookups_statement(track_count: int):
+    """The lookups of `_lookups` for an event of `track_count` chosen tracks, built once (bound parameters)."""
+    in_directory = Organisation.name == bindparam("organisation_name")
+    return select(
+        select(Registration.id)
+        .where(Registration.event_id == bindparam("event_id"), Registration.email == bindparam("email"))
+        .scalar_subquery(),
+        select(Organisation.id).where(in_directory).scalar_subquery(),
+        select(Organisation.sector).where(in_directory).scalar_subquery(),
+        *seat_counts.taken_seats_columns(track_count),
+    )
+
+
 def _lookups(session: Session, event: Event, email: str, organisation_name: str, track_ids: list[int]) -> _Lookups:
     """What registering needs to know, read under the event's lock in one round trip: an earlier
     registration of the address, the directory's organisation of that name, and the taken seats."""
-    in_directory = Organisation.name == organisation_name
     row = session.execute(
-        select(
-            select(Registration.id).where(Registration.event_id == event.id, Registration.email == email).scalar_subquery(),
-            select(Organisation.id).where(in_directory).scalar_subquery(),
-            select(Organisation.sector).where(in_directory).scalar_subquery(),
-            *seat_counts.taken_seats_columns(event, track_ids),
-        )
+        _lookups_statement(len(track_ids)),
+        {"email": email, "organisation_name": organisation_name, **seat_counts.seat_parameters(event.id, track_ids)},
     ).one()
     return _Lookups(row[0], row[1], row[2], row[3], dict(zip(track_ids, row[4:])))
 
 
 def register(
-    session: Session, event_id: int, data: RegistrationData, now: datetime, delegation: DelegationRequest | None = None
+    session: Session, event_id: int, data: RegistrationData, now: datetime, delegation: DelegationRequest | None = None,
+    *, mail_after_commit: bool = False, questions: list[Question] | None = None,
 ) -> RegistrationResult:
     """Register a person, seated or on the waiting lists in order, with the message that says which.
 
     With `delegation`, the person is the expert an institution delegates through a request:
     state administration, of that institution, in the request's track.
+
+    The event's lock is held until the transaction ends. With `mail_after_commit` the message is
+    not rendered under it: a `MailJob` in the same transaction records it (so it cannot be lost),
+    and the caller writes it out after the commit (`mail_jobs.write_out_now`), or the sender does.
+    `questions`: the event's asked questions, when the caller has read them already (the form has).
     """
     event = seat_allocation.lock_event(session, event_id)
     reason = registration_closed_reason(event, now)
@@ -146,7 +170,7 @@ def register(
     if online_meetings.is_online_meeting(event):
         data = replace(data, attendance_mode=AttendanceMode.REMOTE)  # no room, no seats, no waiting list
     _check_choices(event, data)
-    questions = event_questions(session, event)
+    questions = event_questions(session, event) if questions is None else questions
     answers = check_answers(questions, data.answers)
     email = normalise_email(data.email)
     track_ids = [data.track_ids[slot.id] for slot in event.slots if slot.tracks]
@@ -155,6 +179,8 @@ def register(
     if found.existing_id is not None:
         existing = session.get(Registration, found.existing_id)
         if existing.status is not CANCELLED:
+            if mail_after_commit:
+                return RegistrationResult(existing, created=False, mail_job_id=_mail_job(session, existing, "link_resent"))
             compose.queue_registration_mail(session, "link_resent", existing, registration_details(session, existing))
             return RegistrationResult(existing, created=False)
         # Registering again after cancelling: a new place at the end of the queues.
@@ -180,9 +206,28 @@ def register(
     kind = "confirmation" if is_fully_seated(registration) else "waitlisted"
     session.flush()  # the id: the invite's UID and the place in the queues are made from it
     # No audit entry: the registration itself records when it was made and by whom.
+    if mail_after_commit:
+        return RegistrationResult(registration, created=True,
+                                  mail_job_id=_mail_job(session, registration, kind, answers=bool(answers)))
     details = registration_details(session, registration) | {"answers": answer_lines(questions, answers, registration.language)}
     compose.queue_registration_mail(session, kind, registration, details)
     return RegistrationResult(registration, created=True)
+
+
+def _mail_job(session: Session, registration: Registration, kind: str, answers: bool = False) -> int:
+    """The id of a job for the message `kind` to `registration`, written out after the commit
+    (`answers`: with the person's answers)."""
+    job = MailJob(kind=REGISTERED_JOB, event_id=registration.event_id,
+                  payload={"registration_ids": [registration.id], "message": kind, "answers": answers})
+    session.add(job)
+    session.flush()
+    return job.id
+
+
+def registered_answer_lines(session: Session, registration: Registration) -> list[tuple[str, str]]:
+    """The person's answers as their confirmation lists them."""
+    questions = event_questions(session, registration.event)
+    return answer_lines(questions, answers_of(registration), registration.language)
 
 
 def new_registration(

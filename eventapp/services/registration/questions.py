@@ -6,11 +6,12 @@ the one with the same English text, else the one at the same place that nothing 
 A question or option that has answers is archived rather than deleted: it leaves the form and
 stays in the lists and exports of those who answered it. Its kind cannot change once answered.
 """
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import Answer, Event, Question, QuestionKind, QuestionOption, User
@@ -37,15 +38,19 @@ class QuestionData:
     options_en: list[str] = field(default_factory=list)
 
 
-def event_questions(session: Session, event: Event, *, archived: bool = False) -> list[Question]:
-    """The event's questions in their order, with their options: the asked ones, or with `archived` all."""
+@functools.lru_cache(maxsize=2)
+def _questions_statement(archived: bool):
+    """Built once: the form asks for the questions on every visit."""
     statement = (
-        select(Question).where(Question.event_id == event.id)
+        select(Question).where(Question.event_id == bindparam("event_id"))
         .options(selectinload(Question.options)).order_by(Question.position, Question.id)
     )
-    if not archived:
-        statement = statement.where(Question.archived_at.is_(None))
-    return list(session.scalars(statement))
+    return statement if archived else statement.where(Question.archived_at.is_(None))
+
+
+def event_questions(session: Session, event: Event, *, archived: bool = False) -> list[Question]:
+    """The event's questions in their order, with their options: the asked ones, or with `archived` all."""
+    return list(session.scalars(_questions_statement(archived), {"event_id": event.id}))
 
 
 def answered_question_ids(session: Session, event: Event) -> set[int]:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, literal, select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from ...languages import in_language
 from ...models import (
@@ -270,15 +270,20 @@ class RegistrationRow:
     answers: Mapping[int, AnswerValue] = field(default_factory=dict)  # question id -> the person's answer
 
 
-def arrival_times(session: Session, event: Event) -> dict[int, datetime]:
-    """Registration id -> when the person was first checked in at the door (undone ones apart)."""
-    first: dict[int, datetime] = {}
-    for registration_id, scanned_at in session.execute(
+def arrival_times(session: Session, event: Event, people=None) -> dict[int, datetime]:
+    """Registration id -> when the person was first checked in at the door (undone ones apart),
+    for everyone of the event, or for the registrations of the ids `people` (the event's own)."""
+    query = (
         select(CheckIn.registration_id, CheckIn.scanned_at)
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(Registration.event_id == event.id, CheckIn.track_id.is_(None), CheckIn.undone_at.is_(None))
+        .where(CheckIn.track_id.is_(None), CheckIn.undone_at.is_(None))
         .order_by(CheckIn.scanned_at, CheckIn.id)
-    ):
+    )
+    if people is None:
+        query = query.join(Registration, Registration.id == CheckIn.registration_id).where(Registration.event_id == event.id)
+    else:
+        query = query.where(CheckIn.registration_id.in_(people))
+    first: dict[int, datetime] = {}
+    for registration_id, scanned_at in session.execute(query):
         first.setdefault(registration_id, scanned_at)
     return first
 
@@ -290,20 +295,22 @@ def registration_rows(
     """The event's registrations, oldest first, narrowed by `filters`, with each chosen track
     (`limit` of them from `offset`, for a page), and with `questions` (any) their answers.
 
-    A fixed number of queries, however many people registered.
+    A fixed number of queries, however many people registered: the choices and the organisation
+    are joined to the registrations (loading a collection "in" a list of ids would take one query
+    more for every 500 people).
     """
-    query = registrations_query(event, filters).options(
-        selectinload(Registration.choices), selectinload(Registration.organisation)
-    )
-    if offset or limit is not None:
+    query = registrations_query(event, filters)
+    paged = bool(offset) or limit is not None
+    if paged:
         query = query.offset(offset).limit(limit)
-    registrations = session.scalars(query).all()
-    answers = {}
-    if questions:
-        # A page reads the answers of its own rows; the whole list those of the event.
-        paged = bool(offset) or limit is not None
-        answers = answers_by_registration(session, event, [r.id for r in registrations] if paged else None)
-    arrivals = arrival_times(session, event)
+    registrations = session.scalars(
+        query.options(joinedload(Registration.choices), joinedload(Registration.organisation))
+    ).unique().all()
+    # A page reads the answers of its own rows, the whole list those of the event; the arrivals
+    # are read for the rows unless they are the whole event.
+    ids = [registration.id for registration in registrations]
+    answers = answers_by_registration(session, event, ids if paged else None) if questions else {}
+    arrivals = arrival_times(session, event, ids if paged or filters.active else None)
     queues = seat_allocation.queue_positions(session, event)
     event_queue, track_queue = queues.event, queues.tracks
     tracks = {track.id: track for track in event.tracks}
@@ -468,34 +475,14 @@ def registration_summary(session: Session, event: Event) -> RegistrationSummary:
     return RegistrationSummary(tracks, totals)
 
 
-def _export_status(row: RegistrationRow, locale: str) -> str:
-    """The person's state in one word, as the list shows it, with what they wait for."""
-    state = row.state
-    waits = state.waits_text(locale)
-    return f"{state.word}. {waits}" if waits else state.word
-
-
-def _export_choice(choice: ChoiceRow | None, row: RegistrationRow, locale: str) -> str:
-    """The track, and what the person has in it, as the list shows it."""
-    if choice is None:
-        return ""
-    if choice.status is CANCELLED:
-        status = _("cancelled")
-    elif choice.status is WAITLISTED:
-        status = _("waiting list, number %(n)d", n=choice.position) if choice.position else _("waiting list")
-    elif row.mode is AttendanceMode.REMOTE:
-        status = _("remote")
-    else:
-        status = _("seat")
-    return f"{choice.track.local('title', locale)} ({status})"
-
-
 def registrations_table(
     rows: list[RegistrationRow], event: Event, locale: str = "lv", columns: list[tuple[Question, str]] = (),
 ) -> spreadsheets.Table:
     """The rows as the export's table, in `locale`: the list's columns and words, one column per
     time block with tracks, the moment of registering as a date, and one column per question of
-    `columns` ((question, header) as `answers.question_columns` gives them, archived ones too)."""
+    `columns` ((question, header) as `answers.question_columns` gives them, archived ones too).
+
+    The words the rows share (sectors, states, track titles, answers) are worded once each."""
     slots = [slot for slot in event.slots if slot.tracks]
     with in_language(locale):
         header = [
@@ -505,14 +492,49 @@ def registrations_table(
             _("Checked in"),
             *(title for _question, title in columns),
         ]
+        labels = {member: member.label for kind in (Sector, AttendanceMode) for member in kind}
+        yes_no = {True: _("Yes"), False: _("No")}
+        titles = {track.id: track.local("title", locale) for track in event.tracks}
+        seat_words = {CANCELLED: _("cancelled"), WAITLISTED: _("waiting list"), "remote": _("remote"), "seat": _("seat")}
+        states: dict = {}  # (state, remote) -> its word
+        answers: dict = {}  # (question id, answer) -> its text
+
+        def status(row: RegistrationRow) -> str:
+            """The person's state in one word, as the list shows it, with what they wait for."""
+            state = row.state
+            word = states.get((state.state, state.remote))
+            if word is None:
+                word = states[state.state, state.remote] = state.word
+            return f"{word}. {state.waits_text(locale)}" if state.waits else word
+
+        def choice_text(choice: ChoiceRow | None, row: RegistrationRow) -> str:
+            """The track, and what the person has in it, as the list shows it."""
+            if choice is None:
+                return ""
+            if choice.status is WAITLISTED and choice.position:
+                held = _("waiting list, number %(n)d", n=choice.position)
+            elif choice.status is CANCELLED or choice.status is WAITLISTED:
+                held = seat_words[choice.status]
+            else:
+                held = seat_words["remote" if row.mode is AttendanceMode.REMOTE else "seat"]
+            return f"{titles[choice.track.id]} ({held})"
+
+        def answer(question: Question, row: RegistrationRow) -> str:
+            value = row.answers.get(question.id)
+            if value is None:
+                return ""
+            key = (question.id, value)
+            if key not in answers:
+                answers[key] = answer_text(question, value, locale)
+            return answers[key]
+
         cells = [
             [
-                row.full_name, row.email, row.organisation, row.sector.label,
-                row.mode.label, _export_status(row, locale),
-                *(_export_choice(row.choices.get(slot.id), row, locale) for slot in slots),
-                row.access_needs, row.dietary_needs, _("Yes") if row.consent_photos else _("No"),
+                row.full_name, row.email, row.organisation, labels[row.sector], labels[row.mode], status(row),
+                *(choice_text(row.choices.get(slot.id), row) for slot in slots),
+                row.access_needs, row.dietary_needs, yes_no[bool(row.consent_photos)],
                 row.registered_at, row.arrived_at,
-                *(answer_text(question, row.answers.get(question.id), locale) for question, _header in columns),
+                *(answer(question, row) for question, _header in columns),
             ]
             for row in rows
         ]

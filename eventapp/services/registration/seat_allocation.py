@@ -8,11 +8,12 @@ only where nobody waits for it, so nobody jumps the queue.
 Callers lock the event first (`lock_event`), so that two requests never count the same
 free seat.
 """
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ...models import AttendanceMode, Event, Registration, RegistrationStatus, Sector, Slot, TrackChoice
@@ -30,19 +31,24 @@ def lock_event(session: Session, event_id: int) -> Event:
     to any of them takes it first. PostgreSQL: `SELECT ... FOR UPDATE` on that row. SQLite:
     an empty write, which takes the database's write lock (SQLite has one writer at a time).
     """
-    query = (
-        select(Event)
-        .where(Event.id == event_id)
-        .options(joinedload(Event.slots).joinedload(Slot.tracks))
-        .execution_options(populate_existing=True)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Event)
-    else:
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if not postgresql:
         session.execute(
             update(Event).where(Event.id == event_id).values(sequence=Event.sequence, updated_at=Event.updated_at)
         )
-    return session.scalars(query).unique().one()
+    return session.scalars(_lock_statement(postgresql), {"event_id": event_id}).unique().one()
+
+
+@functools.lru_cache(maxsize=2)
+def _lock_statement(for_update: bool):
+    """Built once (every registration runs it): the event with its time blocks and tracks, fresh."""
+    query = (
+        select(Event)
+        .where(Event.id == bindparam("event_id"))
+        .options(joinedload(Event.slots).joinedload(Slot.tracks))
+        .execution_options(populate_existing=True)
+    )
+    return query.with_for_update(of=Event) if for_update else query
 
 
 def can_take(sector: Sector, free: int | None, held: int) -> bool:

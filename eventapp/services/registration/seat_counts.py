@@ -1,5 +1,12 @@
-"""Counting in-person seats: confirmed, in person, not cancelled."""
-from sqlalchemy import func, select
+"""Counting in-person seats: confirmed, in person, not cancelled.
+
+The counts asked on every visit of the registration form and under the event's lock are built
+once per shape (the number of tracks) with bound parameters: building a statement and its cache
+key costs more than the database takes to answer it.
+"""
+import functools
+
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ...models import AttendanceMode, Event, Registration, RegistrationStatus, TrackChoice
@@ -24,12 +31,12 @@ def taken_seats_by_track(session: Session, event: Event) -> dict[int, int]:
     return taken
 
 
-def _event_seats_query(event: Event):
+def _event_seats_query(event_id):
     return (
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.event_id == event.id,
+            Registration.event_id == event_id,
             Registration.attendance_mode == AttendanceMode.IN_PERSON,
             Registration.status == RegistrationStatus.CONFIRMED,
         )
@@ -52,15 +59,32 @@ def track_seats_query(track_id):
 
 
 def taken_event_seats(session: Session, event: Event) -> int:
-    return session.scalar(_event_seats_query(event))
+    return session.scalar(_event_seats_query(event.id))
 
 
-def taken_seats_columns(event: Event, track_ids: list[int]) -> list:
-    """Columns for a SELECT: the event's taken seats, then each given track's, as scalar subqueries."""
-    return [
-        _event_seats_query(event).scalar_subquery(),
-        *(track_seats_query(track_id).scalar_subquery() for track_id in track_ids),
-    ]
+@functools.lru_cache(maxsize=32)
+def taken_seats_columns(track_count: int) -> tuple:
+    """Columns for a SELECT: the event's taken seats, then those of `track_count` tracks, as scalar
+    subqueries bound to `event_id` and `track_0`, `track_1`, … (`seat_parameters`)."""
+    return (
+        _event_seats_query(bindparam("event_id")).scalar_subquery(),
+        *(track_seats_query(bindparam(f"track_{i}")).scalar_subquery() for i in range(track_count)),
+    )
+
+
+def seat_parameters(event_id: int, track_ids: list[int]) -> dict:
+    return {"event_id": event_id, **{f"track_{i}": track_id for i, track_id in enumerate(track_ids)}}
+
+
+@functools.lru_cache(maxsize=32)
+def _taken_seats_statement(track_count: int) -> Select:
+    return select(*taken_seats_columns(track_count))
+
+
+def taken_seats(session: Session, event_id: int, track_ids: list[int]) -> tuple[int, dict[int, int]]:
+    """(the event's taken seats, {track id: its taken seats}) in one round trip."""
+    row = session.execute(_taken_seats_statement(len(track_ids)), seat_parameters(event_id, track_ids)).one()
+    return row[0], dict(zip(track_ids, row[1:]))
 
 
 def seats_left(capacity: int | None, taken: int) -> int | None:

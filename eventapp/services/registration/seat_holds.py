@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import DelegationRequest, DelegationStatus, Event, Registration, Sector, Slot, Track
-from .seat_counts import seats_left, taken_event_seats, taken_seats_by_track, track_seats_query
+from .seat_counts import seats_left, taken_seats, track_seats_query
 
 RELEASE_BEFORE_EVENT = timedelta(days=3)
 
@@ -91,8 +91,8 @@ def track_seats(session: Session, event: Event, now: datetime) -> dict[int, Trac
     """{track id: its seats}, as `seat_allocation` decides them: a seat needs room both in the track and at
     the event, and seats held (per track, and so at the event) go only to state administration."""
     held = held_seats(session, event, now)
-    taken = taken_seats_by_track(session, event)
-    event_free = seats_left(event.capacity, taken_event_seats(session, event))
+    taken_event, taken = taken_seats(session, event.id, [track.id for track in event.tracks])
+    event_free = seats_left(event.capacity, taken_event)
     event_open = open_seats(event_free, sum(held.values()))
     until = _held_until(session, event, now) if any(held.values()) else {}
     result = {}
