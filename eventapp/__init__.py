@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from .public.routes import bp as public_bp
     from .registration.routes import bp as registration_bp
     from .unsubscribe import bp as unsubscribe_bp
+    from .working_groups import bp as working_groups_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(registration_bp)
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(unsubscribe_bp)
+    app.register_blueprint(working_groups_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -6,6 +6,9 @@ from flask import Response, abort, current_app, send_file
 
 from .models import SummaryFile
 from .services.documents import spreadsheets, uploads
+from .services.documents.protocol_docx import protocol_docx
+from .services.documents.protocol_layout import ProtocolDocument
+from .services.documents.protocol_pdf import protocol_pdf
 
 
 def summary_file_response(file: SummaryFile, private: bool) -> Response:
@@ -37,3 +40,23 @@ def table_response(table: spreadsheets.Table, format: str, name: str) -> Respons
             "Cache-Control": "private, no-store",
         },
     )
+
+
+PROTOCOL_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def protocol_response(document: ProtocolDocument, format: str, private: bool) -> Response:
+    """A working group meeting's protocol (`protocols.protocol_document`) as a PDF or DOCX download,
+    named in Latvian ("Protokols Nr. 3 … .pdf"; a draft says "projekts"); a draft is never cached."""
+    body = protocol_pdf(document) if format == "pdf" else protocol_docx(document)
+    name = f"Protokols Nr. {document.number} {document.group_name}"
+    if not document.approved:
+        name += " (projekts)"
+    response = Response(body, mimetype=PROTOCOL_MEDIA_TYPES[format])
+    response.headers["Content-Disposition"] = uploads.content_disposition(f"{name}.{format}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store" if private or not document.approved else "no-cache"
+    return response

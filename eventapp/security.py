@@ -20,7 +20,10 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "object-src 'none'",
 ))
 # Pages whose address is itself the key to someone's data: the address must not leave as a referrer.
-TOKEN_PAGES = ("/r/", "/join/", "/checkin/", "/delegate/", "/feedback/", "/unsubscribe/", "/admin/set-password/")
+TOKEN_PAGES = (
+    "/r/", "/join/", "/checkin/", "/delegate/", "/feedback/", "/unsubscribe/", "/admin/set-password/",
+    "/working-groups/answer/",
+)
 # Pages about people, or behind a sign-in: no browser or proxy keeps a copy.
 PRIVATE_PAGES = TOKEN_PAGES + ("/admin/", "/api/")
 

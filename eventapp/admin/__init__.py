@@ -32,4 +32,5 @@ from . import (  # noqa: E402,F401
     remote,
     summaries,
     users,
+    working_groups,
 )

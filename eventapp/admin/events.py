@@ -15,6 +15,7 @@ from ..permissions import can, event_for, require
 from ..services import events
 from ..services.dashboard import dashboard, people_to_tell
 from ..services.registration import seat_counts
+from ..services.working_groups import tasks
 from . import bp
 from .forms import CloneEventForm, EventForm, SlotForm, TrackDetailsForm, TrackForm
 
@@ -38,7 +39,8 @@ def chosen_co_hosts(form: EventForm) -> list[Organisation]:
 def index():
     return render_template(
         "admin/index.html", board=dashboard(db.session, current_user, utcnow()),
-        may_create=can(current_user, "manage_events"),
+        may_create=can(current_user, "manage_events"), today=to_riga(utcnow()).date(),
+        working_group_tasks=tasks.open_tasks_everywhere(db.session) if can(current_user, "manage_working_groups") else [],
     )
 
 

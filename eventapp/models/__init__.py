@@ -15,6 +15,23 @@ from .remote_join import JoinKind, RemoteJoin
 from .summary import Summary, SummaryDocument, SummaryFile, SummaryStatus
 from .types import utcnow
 from .user import User, UserRole
+from .working_group import (
+    AgendaItem,
+    AgendaSpeaker,
+    Decision,
+    DecisionKind,
+    EntryPerson,
+    EntryRole,
+    GroupMember,
+    MeetingAnswer,
+    MeetingAnswerChoice,
+    MemberRole,
+    Protocol,
+    ProtocolEntry,
+    ProtocolStatus,
+    SpeakerRole,
+    WorkingGroup,
+)
 
 __all__ = [
     "AttendanceMode", "AuditEntry", "CheckIn", "CheckInLink", "DelegationRequest",
@@ -27,3 +44,6 @@ __all__ += ["FeedbackInvitation", "FeedbackResponse", "FeedbackTrackAnswer", "St
 __all__ += ["Answer", "Question", "QuestionKind", "QuestionOption"]
 __all__ += ["JoinKind", "RemoteJoin"]
 __all__ += ["OrganisationInvitation"]
+__all__ += ["AgendaItem", "AgendaSpeaker", "Decision", "DecisionKind", "EntryPerson", "EntryRole", "GroupMember",
+            "MeetingAnswer", "MeetingAnswerChoice", "MemberRole", "Protocol", "ProtocolEntry", "ProtocolStatus",
+            "SpeakerRole", "WorkingGroup"]

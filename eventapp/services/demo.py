@@ -90,6 +90,9 @@ def seed_demo(session: Session, now: datetime, with_demo_user: bool = True) -> l
         user.set_password(DEMO_ORGANISER_PASSWORD)
         session.add(user)
         added.append(f"user {DEMO_ORGANISER_EMAIL}")
+    from .working_groups_demo import seed_working_groups  # it imports this module
+
+    added += seed_working_groups(session, now)
     session.flush()
     return added
 

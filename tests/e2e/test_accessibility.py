@@ -27,6 +27,8 @@ from .conftest import TIMEOUT_MS, sign_in
 pytestmark = pytest.mark.e2e
 
 JEKABPILS = "2025-09-03-jekabpils-regional-session"  # the demo's past session: people, check-ins, summaries
+GROUP = "sabiedribas-iesaiste"  # the demo's working group, with members
+GROUP_MEETING = "2025-10-03-riga-working-group-meeting"  # its meeting, with an agenda
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 800}
 
@@ -77,6 +79,8 @@ PUBLIC = {
     "register-closed": Spec(f"/events/{JEKABPILS}/register"),
     "after-registration": Spec(f"/events/{EXAMPLE_SLUG}/register/sent"),
     "privacy": Spec("/privacy"),
+    "working-groups": Spec("/working-groups/"),
+    "working-group": Spec(f"/working-groups/{GROUP}"),
     "login": Spec("/admin/login"),
     "login-refused": Spec("/admin/login", then=sign_in_wrongly),
     "forgot-password": Spec("/admin/forgot-password"),
@@ -128,6 +132,14 @@ ORGANISER = {
     "invitations": Spec("/admin/events/{slug}/invitations"),
     "invitation-form": Spec("/admin/events/{slug}/invitations/new"),
     "meeting-series": Spec("/admin/online-meetings/series"),
+    "working-groups-admin": Spec("/admin/working-groups"),
+    "working-group-admin": Spec(f"/admin/working-groups/{GROUP}"),
+    "working-group-member-form": Spec(f"/admin/working-groups/{GROUP}/members/new"),
+    "working-group-tasks": Spec(f"/admin/working-groups/{GROUP}/tasks"),
+    "group-meeting": Spec(f"/admin/meetings/{GROUP_MEETING}"),
+    "group-meeting-agenda": Spec(f"/admin/meetings/{GROUP_MEETING}/agenda"),
+    "group-meeting-attendance": Spec(f"/admin/meetings/{GROUP_MEETING}/attendance"),
+    "group-meeting-protocol": Spec(f"/admin/meetings/{GROUP_MEETING}/protocol"),
 }
 
 

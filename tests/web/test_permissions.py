@@ -16,6 +16,7 @@ from eventapp.models import CheckIn, CheckInLink, OutboxMessage, OutboxStatus, R
 from eventapp.services.checkin.walk_in import walk_in_ticket
 from eventapp.services.documents import summaries
 from eventapp.services.registration.questions import QuestionData, QuestionKind, add_question
+from eventapp.services.working_groups import agenda, members, protocols
 
 from ..factories import create_event, create_organisation, create_registration, create_user
 from ..helpers import csrf_token
@@ -116,6 +117,48 @@ MATRIX = {
     "POST /admin/events/<slug>/tracks/<int:track_id>/summary/<any(publish, unpublish):action>": STAFF,
     "GET /admin/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>": VIEW,
     "POST /admin/events/<slug>/tracks/<int:track_id>/summary/files/<int:file_id>/withdraw": VIEW,
+    # The working groups (the secretariat's): the "here" event is a meeting of a group of the same slug.
+    "GET /admin/meetings/<slug>": STAFF,
+    "GET /admin/meetings/<slug>/agenda": STAFF,
+    "GET /admin/meetings/<slug>/agenda/<int:item_id>/edit": STAFF,
+    "GET /admin/meetings/<slug>/attendance": STAFF,
+    "GET /admin/meetings/<slug>/protocol": STAFF,
+    "GET /admin/meetings/<slug>/protocol.docx": STAFF,
+    "GET /admin/meetings/<slug>/protocol.pdf": STAFF,
+    "GET /admin/meetings/<slug>/protocol/decisions/<int:decision_id>/edit": STAFF,
+    "GET /admin/meetings/<slug>/protocol/items/<int:item_id>": STAFF,
+    "GET /admin/meetings/<slug>/protocol/items/<int:item_id>/decisions/new": STAFF,
+    "GET /admin/working-groups": STAFF,
+    "GET /admin/working-groups/<slug>": STAFF,
+    "GET /admin/working-groups/<slug>/edit": STAFF,
+    "GET /admin/working-groups/<slug>/meetings/new": STAFF,
+    "GET /admin/working-groups/<slug>/members/<int:member_id>/edit": STAFF,
+    "GET /admin/working-groups/<slug>/members/new": STAFF,
+    "GET /admin/working-groups/<slug>/tasks": STAFF,
+    "GET /admin/working-groups/new": STAFF,
+    "POST /admin/meetings/<slug>/agenda": STAFF,
+    "POST /admin/meetings/<slug>/agenda/<int:item_id>/edit": STAFF,
+    "POST /admin/meetings/<slug>/agenda/<int:item_id>/move": STAFF,
+    "POST /admin/meetings/<slug>/agenda/<int:item_id>/remove": STAFF,
+    "POST /admin/meetings/<slug>/attendance/<int:registration_id>": STAFF,
+    "POST /admin/meetings/<slug>/attendance/guest": STAFF,
+    "POST /admin/meetings/<slug>/invite": STAFF,
+    "POST /admin/meetings/<slug>/protocol": STAFF,
+    "POST /admin/meetings/<slug>/protocol/approve": STAFF,
+    "POST /admin/meetings/<slug>/protocol/decisions/<int:decision_id>/edit": STAFF,
+    "POST /admin/meetings/<slug>/protocol/decisions/<int:decision_id>/remove": STAFF,
+    "POST /admin/meetings/<slug>/protocol/items/<int:item_id>": STAFF,
+    "POST /admin/meetings/<slug>/protocol/items/<int:item_id>/decisions/new": STAFF,
+    "POST /admin/meetings/<slug>/protocol/start": STAFF,
+    "POST /admin/working-groups/<slug>/edit": STAFF,
+    "POST /admin/working-groups/<slug>/meetings/new": STAFF,
+    "POST /admin/working-groups/<slug>/members/<int:member_id>/edit": STAFF,
+    "POST /admin/working-groups/<slug>/members/<int:member_id>/remove": STAFF,
+    "POST /admin/working-groups/<slug>/members/<int:member_id>/role": STAFF,
+    "POST /admin/working-groups/<slug>/members/new": STAFF,
+    "POST /admin/working-groups/<slug>/tasks/<int:decision_id>/done": STAFF,
+    "POST /admin/working-groups/<slug>/tasks/<int:decision_id>/reopen": STAFF,
+    "POST /admin/working-groups/new": STAFF,
     "GET /admin/login": PUBLIC,
     "POST /admin/login": PUBLIC,
     "POST /admin/logout": SIGNED_IN,
@@ -188,6 +231,7 @@ def build_world(session) -> dict:
         session.add(link)
         links.append(link)
     session.flush()
+    working_group = add_working_group(session, here)
     return {
         "users": {role: user.get_id() for role, user in users.items()},
         "participant_token": person.secret,
@@ -195,11 +239,25 @@ def build_world(session) -> dict:
                  "track_id": here.tracks[0].id, "link_id": links[0].id, "user_id": facilitator.id,
                  "secret": links[0].secret, "token": "not-a-token", "action": "publish", "format": "csv",
                  "file_id": summary_file.id, "message_id": failed_mail[0].id, "sent_id": sent[0].id, "organisation_id": here_org.id,
-                 "ticket": walk_in_ticket(current_app.secret_key, person)},
+                 "ticket": walk_in_ticket(current_app.secret_key, person)} | working_group,
         "elsewhere": {"question_id": asked[1].id, "registration_id": other_person.id, "slot_id": elsewhere.slots[0].id,
                       "track_id": elsewhere.tracks[0].id, "link_id": links[1].id, "message_id": failed_mail[1].id,
                       "sent_id": sent[1].id},
     }
+
+
+def add_working_group(session, event) -> dict:
+    """A group named like the event, with a member; the event its meeting, with an agenda item and a
+    draft protocol that gives a task."""
+    now = utcnow()
+    group = members.create_group(session, None, members.GroupData("Darba grupa", slug=event.slug), now)
+    member = members.add_member(session, None, group, members.MemberData("Ilze Bite", "ilze@example.lv"), now)
+    event.working_group = group
+    item = agenda.add_item(session, None, event, agenda.AgendaItemData("Par budžetu"), now)
+    entry = protocols.entry_for(session, protocols.start_protocol(session, None, event, now), item)
+    task = protocols.add_decision(session, None, entry, protocols.DecisionData(
+        "Sagatavot atzinumu.", kind=protocols.DecisionKind.TASK, owner_name="Ilze Bite"), now)
+    return {"member_id": member.id, "item_id": item.id, "decision_id": task.id}
 
 
 def small_pdf() -> bytes:

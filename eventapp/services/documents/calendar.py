@@ -208,11 +208,13 @@ def _invite_description(
 
 
 def registration_invite(
-    registration: Registration, method: str = "REQUEST", now: datetime | None = None
+    registration: Registration, method: str = "REQUEST", now: datetime | None = None, partstat: str | None = None,
 ) -> bytes:
     """The registrant's own VEVENT as an iTIP REQUEST (or CANCEL), in the registrant's language.
 
-    The registration must have its id (it names the UID): flush a new one first.
+    The registration must have its id (it names the UID): flush a new one first. `partstat`, when
+    given, is the attendee's participation status of a confirmed registration instead of ACCEPTED
+    (NEEDS-ACTION: an invitation the person has not answered yet).
     """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"an invite is a REQUEST or a CANCEL, not {method!r}")
@@ -223,7 +225,7 @@ def registration_invite(
     elif registration.status is WAITLISTED:
         status, partstat = "TENTATIVE", "TENTATIVE"
     else:
-        status, partstat = "CONFIRMED", "ACCEPTED"
+        status, partstat = "CONFIRMED", partstat or "ACCEPTED"
     url = public_url("public.event", slug=event.slug)
     links = joins.join_links(registration) if method == "REQUEST" else []
     with in_language(locale):
