@@ -340,7 +340,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "the form from one and POSTs it to the next (default %(default)s)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of each server (default %(default)s)")
     parser.add_argument("--worker-class", default=None,
-                        help="gunicorn worker class (default: deploy/gunicorn.conf.py's, gthread)")
+                        help="gunicorn worker class (default: deploy/gunicorn.conf.py's, sync)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: the config file's)")
     parser.add_argument("--warmup", type=int, default=40,
                         help="registrations for another event before the burst, not counted (default %(default)s)")
@@ -361,7 +361,7 @@ def main(argv=None) -> int:
     processes: list[subprocess.Popen] = []
     threads = f", {args.threads} threads" if args.threads else ""
     server_words = (f"{args.servers} gunicorn server{'s' if args.servers > 1 else ''} of {args.workers} "
-                    f"{args.worker_class or 'gthread'} workers{threads}")
+                    f"{args.worker_class or 'sync'} workers{threads}")
     with common.bench_database(args.database_url) as database_url:
         try:
             app = common.make_app(database_url)
@@ -508,7 +508,7 @@ def main(argv=None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "requests": args.requests, "concurrency": args.concurrency, "servers": args.servers,
-            "workers": args.workers, "worker_class": args.worker_class or "gthread", "threads": args.threads,
+            "workers": args.workers, "worker_class": args.worker_class or "sync", "threads": args.threads,
             "worker_cpu_ms": worker_cpu_ms,
             "cores": os.cpu_count(), "wall_s": wall, "registrations_per_minute": per_minute,
             "post_ms": post_ms, "get_ms": get_ms, "pair_ms": pair_ms,

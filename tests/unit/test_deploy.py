@@ -80,10 +80,10 @@ def test_the_web_service_runs_gunicorn_on_wsgi_app_with_the_config_in_deploy():
     assert "rm -rf /run/eventapp/metrics" in service["ExecStartPre"]
 
 
-def test_gunicorn_config_uses_threads_and_no_access_log():
+def test_gunicorn_config_uses_sync_workers_and_no_access_log():
     settings: dict = {}
     exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
-    assert settings["worker_class"] == "gthread" and settings["accesslog"] is None
+    assert (settings["worker_class"], settings["threads"]) == ("sync", 1) and settings["accesslog"] is None
     assert callable(settings["child_exit"])
 
 
