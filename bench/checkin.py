@@ -387,7 +387,7 @@ def main(argv=None) -> int:
 
     share = web["per_second"] / web["healthz_per_second"] if web["healthz_per_second"] else 0.0
     badges_scaled = local["a4_s"] * GOAL_BADGES_COUNT / max(local["badges"], 1)
-    met = lambda ok: "met" if ok else "NOT MET"  # noqa: E731
+    met = common.met
     common.print_table(
         f"Check-in through HTTP: {web['scans']} scans ({args.attendees} first, {args.repeat} repeated) from "
         f"{args.scanners} devices, gunicorn --workers {args.workers}, {os.cpu_count()} cores",

@@ -206,7 +206,7 @@ def main(argv=None) -> int:
         f"(tracks {'/'.join(map(str, common.split_capacity(capacity)))})",
         [
             ("ms per registration", f"mean {ms['mean']:.2f}   p50 {ms['p50']:.2f}   p95 {ms['p95']:.2f}   max {ms['max']:.2f}"
-                                    f"   (goal <= {common.GOAL_MS_PER_REGISTRATION:g}: {'met' if goal_met else 'NOT MET'})"),
+                                    f"   (goal <= {common.GOAL_MS_PER_REGISTRATION:g}: {common.met(goal_met)})"),
             ("  of which register()", f"{mean([s.register_s for s in samples]) * 1000:.2f} ms mean"),
             ("  of which commit", f"{mean([s.commit_s for s in samples]) * 1000:.2f} ms mean"),
             ("  waiting for SQL", f"{mean([s.sql_s for s in samples]) * 1000:.2f} ms mean "
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
             ("for comparison", common.REFERENCE_FIGURES + " (2-core machines)"),
             ("ms per invite", f"mean {invite_ms['mean']:.3f}   p50 {invite_ms['p50']:.3f}"
                               f"   p95 {invite_ms['p95']:.3f}   (goal <= {GOAL_MS_PER_INVITE:g}: "
-                              f"{'met' if invite_ms['mean'] <= GOAL_MS_PER_INVITE else 'NOT MET'}; "
+                              f"{common.met(invite_ms['mean'] <= GOAL_MS_PER_INVITE)}; "
                               "Indico's event export ~0.2 ms, pretix's ~9 ms)"),
         ],
     )

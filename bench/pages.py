@@ -236,14 +236,11 @@ def profile_page(client, path: str, repeat: int, top: int) -> None:
 
 def report(results: list[dict], args) -> int:
     """Print the table and the summary line; the number of pages that met both goals."""
-    def met(ok: bool) -> str:
-        return "met" if ok else "NOT MET"
-
     rows = [("page", f"{'statements':>12}  {'p50 ms':>7}  {'p95 ms':>7}  {'constant':<9} p95 <= {GOAL_P95_MS:.0f} ms")]
     for r in results:
         counts = f"{r['statements']} / {r['statements_small']}"
         rows.append((r["page"], f"{counts:>12}  {r['p50']:7.1f}  {r['p95']:7.1f}  "
-                                f"{met(r['constant_statements']):<9} {met(r['p95_met'])}"))
+                                f"{common.met(r['constant_statements']):<9} {common.met(r['p95_met'])}"))
     common.print_table(f"GET pages, in process (test client, PostgreSQL): statements for {args.registrations} / "
                        f"{args.small} registrations, {args.repeat} timed requests a page", rows)
     both = sum(r["constant_statements"] and r["p95_met"] for r in results)

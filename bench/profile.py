@@ -16,12 +16,11 @@ import io
 import pstats
 import time
 import uuid
-from pathlib import Path
 
 from . import common
 from .burst import TOKEN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = common.PROJECT_ROOT
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -194,6 +194,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update({enum_class.__name__: enum_class for enum_class in enums})
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.filters["riga_date"] = formatting.riga_date
+    app.jinja_env.filters["calendar_date"] = formatting.calendar_date
     app.jinja_env.filters["riga_time"] = formatting.riga_time
     app.jinja_env.filters["riga_datetime"] = formatting.riga_datetime
     app.jinja_env.filters["time_range"] = formatting.time_range

@@ -2,7 +2,10 @@
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
 from flask_babel import format_date
+
+from .languages import babel_locale
 
 RIGA = ZoneInfo("Europe/Riga")
 
@@ -28,6 +31,16 @@ def riga_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return to_riga(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).strftime("%H:%M")
+
+
+def long_date(day: date, language: str) -> str:
+    """A day in words in `language`, without a request: '2026. gada 15. janvāris', '15 January 2026'."""
+    return babel_format_date(day, "long", locale=babel_locale(language))
+
+
+def calendar_date(day: date | None, style: str = "long") -> str:
+    """A date without a time (a task's deadline), in the page's language."""
+    return format_date(day, style) if day else ""
 
 
 def riga_datetime(moment: datetime | None) -> str:

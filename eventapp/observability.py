@@ -189,24 +189,23 @@ def _note_flushed(session: Session, _flush_context) -> None:
             _new_rows(session)["check_ins"] += 1
 
 
-def _note_insert(state):
-    """Check-ins inserted by an INSERT statement of their own (`check_ins.check_in`). An INSERT ...
-    SELECT inserts what its SELECT finds, perhaps nothing: it is run here and its rows counted."""
+def _note_insert(state) -> None:
+    """Check-ins and registrations inserted by an INSERT statement of their own, with its values."""
     from .models import CheckIn, Registration
 
     if not state.is_insert:
-        return None
+        return
     table = getattr(state.statement, "table", None)
     kind = {CheckIn.__table__: "check_ins", Registration.__table__: "registrations"}.get(table)
-    if not kind:
-        return None
-    if getattr(state.statement, "select", None) is not None:
-        inserted = state.invoke_statement().freeze()
-        _new_rows(state.session)[kind] += len(inserted().all())
-        return inserted()
-    parameters = state.parameters
-    _new_rows(state.session)[kind] += len(parameters) if isinstance(parameters, list) else 1
-    return None
+    if kind and getattr(state.statement, "select", None) is None:  # an INSERT ... SELECT counts itself
+        parameters = state.parameters
+        note_new(state.session, kind, len(parameters) if isinstance(parameters, list) else 1)
+
+
+def note_new(session: Session, kind: str, count: int = 1) -> None:
+    """`count` new "registrations" or "check_ins" in `session`, counted when it commits: for rows
+    written by a statement whose rows are known only from its result (an INSERT ... SELECT)."""
+    _new_rows(session)[kind] += count
 
 
 def _count_committed(session: Session) -> None:

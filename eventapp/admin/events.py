@@ -60,9 +60,9 @@ def event_new():
 @bp.get("/events/<slug>")
 def event_detail(slug: str):
     event = event_for(slug, "view_event")
+    taken_event, taken = seat_counts.taken_seats(db.session, event.id, [track.id for track in event.tracks])
     return render_template(
-        "admin/event_detail.html", event=event, taken=seat_counts.taken_seats_by_track(db.session, event),
-        taken_event=seat_counts.taken_event_seats(db.session, event),
+        "admin/event_detail.html", event=event, taken=taken, taken_event=taken_event,
         confirm=ConfirmForm(), may_edit=can(current_user, "edit_event", event),
         may_clone=can(current_user, "manage_events", event),
         clone_form=CloneEventForm(starts_on=events.suggested_clone_date(db.session, event)),

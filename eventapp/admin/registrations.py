@@ -10,7 +10,7 @@ from ..downloads import table_response
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..lookups import get_registration, get_track
-from ..models import AttendanceMode, Event, RegistrationStatus, Sector, utcnow
+from ..models import Event, RegistrationStatus, utcnow
 from ..permissions import can, event_for, require
 from ..services.exceptions import DomainError
 from ..services.registration import bulk_actions
@@ -18,6 +18,7 @@ from ..services.registration.answers import answer_text, filter_choices, questio
 from ..services.registration.lifecycle import cancel_registration, change_registration, seats_settled
 from ..services.registration.registration_list import (
     RegistrationFilters,
+    enum_labels,
     page_number,
     registration_page,
     registration_rows,
@@ -39,11 +40,6 @@ def list_args(event: Event) -> dict[str, str]:
 def list_url(event: Event) -> str:
     """The list, with the filters and page the request came with: where an action goes back to."""
     return url_for("admin.registration_list", slug=event.slug, **list_args(event))
-
-
-def enum_labels() -> dict:
-    """The words of the sectors and ways of attending, worded once for a page rather than on each row."""
-    return {member: member.label for kind in (Sector, AttendanceMode) for member in kind}
 
 
 @bp.get("/events/<slug>/registrations")

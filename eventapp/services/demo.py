@@ -11,7 +11,7 @@ from importlib.resources import files
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..formatting import riga_datetime_from_local, to_riga
+from ..formatting import long_date, riga_datetime_from_local, to_riga
 from ..models import (
     AttendanceMode,
     CheckIn,
@@ -34,7 +34,6 @@ from . import organisations
 from .events import default_state_admin_minimum, slugify
 from .feedback import answers as feedback_answers
 from .feedback import invitations as feedback_invitations
-from .meeting_series import english_date, latvian_date
 from .registration import seat_allocation
 from .registration.lifecycle import RegistrationData, new_registration
 
@@ -406,8 +405,8 @@ def _online_meeting(session: Session, day: date, status: EventStatus) -> Event |
         return None
     event = Event(
         slug=slug, kind=EventKind.ONLINE_MEETING, status=status, is_demo=True,
-        title_lv=f"PIEMĒRS: Tiešsaistes tikšanās ar memoranda parakstītājām organizācijām, {latvian_date(day)}",
-        title_en=f"EXAMPLE: Online meeting with the memorandum's signatory organisations, {english_date(day)}",
+        title_lv=f"PIEMĒRS: Tiešsaistes tikšanās ar memoranda parakstītājām organizācijām, {long_date(day, 'lv')}",
+        title_en=f"EXAMPLE: Online meeting with the memorandum's signatory organisations, {long_date(day, 'en')}",
         description_lv="Izdomāts piemērs: ikmēneša tiešsaistes tikšanās nedēļā pēc padomes sēdes.",
         description_en="A made-up example: the monthly online meeting in the week after the council session.",
         starts_at=riga_datetime_from_local(day, time(10)), ends_at=riga_datetime_from_local(day, time(11, 30)),

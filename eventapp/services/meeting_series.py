@@ -14,17 +14,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..formatting import ENGLISH_MONTHS, riga_datetime_from_local, to_riga
+from ..formatting import long_date, riga_datetime_from_local, to_riga
 from ..models import Event, EventKind, EventStatus, User
 from . import events
 from .exceptions import DomainError
 
 DEFAULT_TITLE_LV = "Tiešsaistes tikšanās ar memoranda parakstītājām organizācijām, {date}"
 DEFAULT_TITLE_EN = "Online meeting with the memorandum's signatory organisations, {date}"
-LATVIAN_MONTHS = (
-    "janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs", "jūlijs", "augusts", "septembris",
-    "oktobris", "novembris", "decembris",
-)
 MOST_MEETINGS = 60  # a season is a year at most; more is a typing slip
 SERIES_LOCK_KEY = 4_711_202_601  # PostgreSQL advisory lock: one season made at a time
 
@@ -35,20 +31,10 @@ def meeting_date_after(session_date: date) -> date:
     return events.thursday_after_council_session(session_date)
 
 
-def latvian_date(day: date) -> str:
-    """'2026. gada 15. janvāris'."""
-    return f"{day.year}. gada {day.day}. {LATVIAN_MONTHS[day.month - 1]}"
-
-
-def english_date(day: date) -> str:
-    """'15 January 2026'."""
-    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-
-
 def meeting_title(pattern: str, day: date, language: str) -> str:
     """The pattern with `{date}` replaced by the day in the language; without `{date}`, the day
     is added at the end."""
-    text = latvian_date(day) if language == "lv" else english_date(day)
+    text = long_date(day, language)
     pattern = pattern.strip()
     if "{date}" not in pattern:
         return f"{pattern}, {text}" if pattern else text

@@ -5,10 +5,9 @@ lists only approved protocols: a draft is not found here. A member's answer link
 shows the meeting and asks for a button press (a POST): mail scanners follow links, so opening it
 never records anything. A member who has left the group is told so, and nothing is recorded.
 """
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..actions import run
@@ -23,12 +22,6 @@ from . import bp
 # The largest id a row can have (a 32-bit integer); the database refuses to compare with more.
 MAX_ID = 2**31 - 1
 ROLE_ORDER = {MemberRole.CHAIR: 0, MemberRole.KEEPER: 1, MemberRole.MEMBER: 2}
-
-
-@bp.app_template_filter("calendar_date")
-def calendar_date(day: date | None, style: str = "long") -> str:
-    """A date without a time (a task's deadline), in the page's language."""
-    return format_date(day, style) if day else ""
 
 
 @bp.app_template_global("working_group_meeting")

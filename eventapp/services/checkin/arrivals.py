@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session
 
-from ...formatting import riga_time
 from ...models import (
     AttendanceMode,
     CheckIn,
@@ -28,7 +27,7 @@ from ...models import (
     User,
 )
 from ..remote.joins import joined_by_track
-from .check_ins import code_hash
+from .check_ins import code_hash, scan_record
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 DOOR = "door"  # the key of a check-in at the door in a person's `checkins`; tracks use their id
@@ -68,9 +67,8 @@ def checkin_list(session: Session, event: Event, locale: str, now: datetime) -> 
     ):
         places = first.setdefault(registration_id, {})
         place = DOOR if track_id is None else str(track_id)
-        if place not in places:  # as `check_ins.first_scan` words a check-in
-            places[place] = {"at": scanned_at.isoformat(), "time": riga_time(scanned_at),
-                             "by": link_label if link_label is not None else (user_name or ""), "scan_id": scan_id}
+        if place not in places:  # the scanner's label as `check_ins.scanner_label` gives it
+            places[place] = scan_record(scanned_at, scan_id, link_label if link_label is not None else (user_name or ""))
     return {
         "event": {"slug": event.slug, "title": event.local("title", locale)},
         "generated_at": now.isoformat(),

@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
+from ... import observability
 from ...formatting import riga_time, to_riga
 from ...languages import in_language
 from ...models import (
@@ -247,6 +248,7 @@ def _arrive(session: Session, registration: Registration, scanner: Scanner, scan
     arrival_id = session.execute(_insert_check_in(track is not None), values).scalar()
     if arrival_id is None:
         return None
+    observability.note_new(session, "check_ins")
     # Not read back: the row is what was written. Placed in the session as if loaded (no SELECT, no UPDATE).
     arrival = CheckIn(id=arrival_id, **values, undone_at=None, undone_by_id=None,
                       by_user=scanner.user, by_link=scanner.link)
@@ -322,8 +324,12 @@ def person(registration: Registration, locale: str) -> dict:
 
 
 def first_scan(check_in: CheckIn) -> dict:
-    return {"at": check_in.scanned_at.isoformat(), "time": riga_time(check_in.scanned_at),
-            "by": scanner_label(check_in), "scan_id": check_in.scan_id}
+    return scan_record(check_in.scanned_at, check_in.scan_id, scanner_label(check_in))
+
+
+def scan_record(scanned_at: datetime, scan_id: str, by: str) -> dict:
+    """A check-in as the devices show it: when, by whom, and its scan id."""
+    return {"at": scanned_at.isoformat(), "time": riga_time(scanned_at), "by": by, "scan_id": scan_id}
 
 
 def message(result: ScanResult, locale: str) -> str:

@@ -39,6 +39,7 @@ from .. import organisations as directory
 from .. import place
 from ..accounts import audit
 from ..exceptions import DomainError
+from ..registration.seat_allocation import lock_event
 from . import compose
 
 log = logging.getLogger(__name__)
@@ -156,9 +157,8 @@ def invite(session: Session, event: Event, actor: User | None, filters: director
     earlier = sent_with_token(session, event, token)
     if earlier:
         return Sent(earlier, False)
-    if session.get_bind().dialect.name == "postgresql":
-        # Two organisers sending at the same moment: one waits for the other, then sees its rows.
-        session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    # Two organisers sending at the same moment: one waits for the other, then sees its rows.
+    lock_event(session, event.id)
     chosen = audience(session, event, filters).to_invite
     if not chosen:
         raise DomainError(_l("No organisation with a contact address is left to invite with these filters."))

@@ -23,7 +23,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ...models import Event, EventStatus, MailJob, Registration, RegistrationStatus, TrackChoice
 from ..registration import lifecycle, seat_allocation
@@ -109,9 +109,12 @@ def expand(session: Session, job: MailJob, now: datetime) -> int:
     their tracks and organisations, the places in the queues); the messages are then rendered
     from memory and written together when the session flushes.
     """
-    if job.kind == lifecycle.REGISTERED_JOB:
+    if job.kind == lifecycle.REGISTERED_JOB:  # left by a request that could not write it (none once cancelled)
+        people = _still_registered(session, job)
+        for person in people:
+            _write_registered(session, person, job.payload)
         job.done_at = now
-        return _registered(session, job.payload)
+        return len(people)
     kind = MESSAGE_KINDS[job.kind]
     event = job.event
     extra = {}
@@ -128,23 +131,8 @@ def expand(session: Session, job: MailJob, now: datetime) -> int:
     return len(people)
 
 
-def _registered(session: Session, payload: dict) -> int:
-    """One person's message about their registration, as it stands now (none once they have cancelled):
-    the person with their event, organisation and tracks read in one query."""
-    person = session.scalars(
-        select(Registration)
-        .where(Registration.id.in_(payload["registration_ids"]), Registration.status != RegistrationStatus.CANCELLED,
-               Registration.anonymised_at.is_(None))
-        .options(joinedload(Registration.event), joinedload(Registration.organisation),
-                 joinedload(Registration.choices).joinedload(TrackChoice.track))
-    ).unique().first()
-    if person is None:
-        return 0
-    _write_registered(session, person, payload)
-    return 1
-
-
 def _write_registered(session: Session, person: Registration, payload: dict) -> None:
+    """One person's message about their registration, as it stands now."""
     details = lifecycle.registration_details(session, person)
     if payload.get("answers"):
         details["answers"] = lifecycle.registered_answer_lines(session, person)

@@ -53,6 +53,11 @@ for _letter, _plain in _PLAIN.items():
     _VARIANTS[_plain] = _VARIANTS.get(_plain, "") + _letter + _letter.upper()
 
 
+
+def enum_labels() -> dict:
+    """The words of the sectors and ways of attending, worded once for a page or an export rather than on each row."""
+    return {member: member.label for kind in (Sector, AttendanceMode) for member in kind}
+
 def _enum_value(enum_class, value):
     """The member whose value is exactly `value`, or None for anything else (junk is ignored)."""
     if isinstance(value, str):
@@ -492,7 +497,7 @@ def registrations_table(
             _("Checked in"),
             *(title for _question, title in columns),
         ]
-        labels = {member: member.label for kind in (Sector, AttendanceMode) for member in kind}
+        labels = enum_labels()
         yes_no = {True: _("Yes"), False: _("No")}
         titles = {track.id: track.local("title", locale) for track in event.tracks}
         seat_words = {CANCELLED: _("cancelled"), WAITLISTED: _("waiting list"), "remote": _("remote"), "seat": _("seat")}

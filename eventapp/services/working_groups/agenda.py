@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ...models import AgendaItem, AgendaSpeaker, Decision, Event, Protocol, ProtocolStatus, SpeakerRole, User
 from ..accounts import audit
@@ -46,7 +46,7 @@ class MeetingAgenda:
 def items_of(session: Session, event: Event) -> list[AgendaItem]:
     return list(session.scalars(
         select(AgendaItem).where(AgendaItem.event_id == event.id).order_by(AgendaItem.position, AgendaItem.id)
-        .execution_options(populate_existing=True)
+        .options(selectinload(AgendaItem.speakers)).execution_options(populate_existing=True)
     ))
 
 

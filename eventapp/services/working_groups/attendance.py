@@ -31,7 +31,7 @@ from ...models import (
 from ..accounts import audit
 from ..checkin.walk_in import placeholder_email
 from ..exceptions import DomainError
-from ..registration.lifecycle import new_secret
+from ..registration.lifecycle import new_secret, normalise_email
 from ..remote import joins
 from .meetings import MEMBER_CONSENT_VERSION
 from .members import holder, visible
@@ -55,10 +55,6 @@ class Attendance:
     others_present: list[Attendee] = field(default_factory=list)
     members_absent: list[Attendee] = field(default_factory=list)
 
-    @property
-    def present_registration_ids(self) -> set[int]:
-        return {a.registration.id for a in self.members_present + self.others_present if a.registration}
-
 
 def present(session: Session, event: Event) -> dict[int, bool]:
     """The ids of the registrations present at the meeting, each with whether only remotely."""
@@ -76,11 +72,13 @@ def meeting_members(session: Session, event: Event) -> dict[GroupMember, Registr
     group = event.working_group
     if group is None:
         return {}
+    # The meeting's registrations and the group's members first: the answers then find theirs loaded.
+    registrations = {r.email: r for r in session.scalars(select(Registration).where(Registration.event_id == event.id))}
+    members = group.members
     found: dict[GroupMember, Registration | None] = {}
     for answer in session.scalars(select(MeetingAnswer).where(MeetingAnswer.event_id == event.id)):
         found[answer.member] = answer.registration
-    registrations = {r.email: r for r in session.scalars(select(Registration).where(Registration.event_id == event.id))}
-    for member in group.members:
+    for member in members:
         was_member = member.joined_at <= event.ends_at and (member.left_at is None or member.left_at > event.starts_at)
         if member not in found and was_member:
             found[member] = None
@@ -198,7 +196,7 @@ def add_guest(
         known = next((name for name in same if visible(name).casefold() == full_name.casefold()), None)
         if known is not None:
             raise DomainError(_l("%(name)s is already registered for this meeting.", name=known), "full_name")
-    email = email.strip().lower() or placeholder_email()
+    email = normalise_email(email) or placeholder_email()
     if session.scalar(select(Registration.id).where(Registration.event_id == event.id, Registration.email == email)):
         raise DomainError(_l("This address is already registered for this meeting."), "email")
     registration = Registration(

@@ -161,8 +161,9 @@ def invite_members(session: Session, actor: User | None, event: Event, now: date
         session.add(answer)
         made.append(answer)
     session.flush()
+    agenda = agenda_service.meeting_agenda(session, event) if made else None  # the same for every member
     for answer in made:
-        queue_invitation(session, answer)
+        queue_invitation(session, answer, agenda)
     if made:
         audit.record(session, actor, "working_group.invite", event, event, members=len(made))
     return made
@@ -217,14 +218,14 @@ def answer_url(member: GroupMember, event: Event, answer: MeetingAnswerChoice) -
     return public_url("working_groups.answer", token=member.secret, event_id=event.id, answer=answer.value)
 
 
-def invitation_context(session: Session, answer: MeetingAnswer) -> dict:
+def invitation_context(answer: MeetingAnswer, agenda: agenda_service.MeetingAgenda) -> dict:
     event, member, registration = answer.event, answer.member, answer.registration
     return {
         "event": event,
         "group": event.working_group,
         "member": member,
         "registration": registration,
-        "agenda": agenda_service.meeting_agenda(session, event),
+        "agenda": agenda,
         "place": calendar.event_place(event),
         "answer_urls": [(choice, answer_url(member, event, choice)) for choice in MeetingAnswerChoice],
         "join_links": member_join_links(registration),
@@ -249,9 +250,9 @@ def member_join_links(registration: Registration | None) -> list[tuple[None, str
     return [(None, public_url("join.join", token=registration.join_secret))]
 
 
-def queue_invitation(session: Session, answer: MeetingAnswer) -> OutboxMessage:
-    """The invitation to one member, with their calendar invite, into the outbox; the invite asks
-    for an answer (NEEDS-ACTION) until the member has given one."""
+def queue_invitation(session: Session, answer: MeetingAnswer, agenda: agenda_service.MeetingAgenda) -> OutboxMessage:
+    """The invitation to one member, with their calendar invite and the meeting's `agenda`, into the
+    outbox; the invite asks for an answer (NEEDS-ACTION) until the member has given one."""
     registration = answer.registration
     partstat = "NEEDS-ACTION" if answer.answer is None else None
     attachments = [compose.Attachment(
@@ -259,7 +260,7 @@ def queue_invitation(session: Session, answer: MeetingAnswer) -> OutboxMessage:
         data=calendar.registration_invite(registration, "REQUEST", partstat=partstat),
     )] if registration is not None else []
     return compose.queue_mail(
-        session, INVITATION_KIND, answer.member.email, answer.member.language, invitation_context(session, answer),
+        session, INVITATION_KIND, answer.member.email, answer.member.language, invitation_context(answer, agenda),
         registration, attachments=attachments, subject=INVITATION_SUBJECT,
     )
 

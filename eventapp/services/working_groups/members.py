@@ -4,7 +4,6 @@ A group has at most one chair and one protocol keeper among its active members: 
 to someone makes the one who had it a plain member, so that handing it over is one step. A member
 who leaves keeps their row (the protocols of the meetings they attended name them).
 """
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from ..accounts import audit
 from ..events import slugify
 from ..exceptions import DomainError
 from ..organisations import find_organisation
+from ..registration.lifecycle import new_secret, normalise_email
 
 
 @dataclass
@@ -41,10 +41,6 @@ class MemberData:
     position: str = ""
     role: MemberRole = MemberRole.MEMBER
     language: str = "lv"
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def visible(text: str) -> str:
@@ -102,7 +98,7 @@ def _apply(session: Session, member: GroupMember, data: MemberData) -> None:
         raise DomainError(_l("Give the member's email address."), "email")
     organisation = find_organisation(session, " ".join(data.organisation_name.split()))
     member.full_name = data.full_name.strip()
-    member.email = data.email.strip().lower()
+    member.email = normalise_email(data.email)
     member.organisation_id = organisation.id if organisation else None
     member.organisation = organisation
     member.organisation_name = "" if organisation else " ".join(data.organisation_name.split())
@@ -113,7 +109,7 @@ def _apply(session: Session, member: GroupMember, data: MemberData) -> None:
 
 def _same_address(session: Session, group: WorkingGroup, email: str, exclude_id: int | None) -> GroupMember | None:
     return session.scalar(select(GroupMember).where(
-        GroupMember.group_id == group.id, GroupMember.email == email.strip().lower(),
+        GroupMember.group_id == group.id, GroupMember.email == normalise_email(email),
         GroupMember.id != (exclude_id or 0),
     ))
 

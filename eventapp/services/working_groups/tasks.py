@@ -7,14 +7,13 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ...models import (
     AgendaItem,
     Decision,
     DecisionKind,
     Event,
-    EventKind,
     Protocol,
     ProtocolEntry,
     User,
@@ -32,8 +31,11 @@ def _tasks_query():
         .join(Protocol, Protocol.id == ProtocolEntry.protocol_id)
         .join(Event, Event.id == Protocol.event_id)
         .where(Decision.kind == DecisionKind.TASK)
-        .options(selectinload(Decision.entry).selectinload(ProtocolEntry.agenda_item),
-                 selectinload(Decision.owner_organisation))
+        # What the task lists and the dashboard show of each: its item, meeting, group, owner and session.
+        .options(contains_eager(Decision.entry).contains_eager(ProtocolEntry.agenda_item),
+                 contains_eager(Decision.entry).contains_eager(ProtocolEntry.protocol).contains_eager(Protocol.event)
+                 .joinedload(Event.working_group),
+                 selectinload(Decision.owner_organisation), selectinload(Decision.linked_event))
         .order_by(Event.starts_at, AgendaItem.position, Decision.position, Decision.id)
     )
 
@@ -84,19 +86,6 @@ def reopen(session: Session, actor: User | None, decision: Decision, now: dateti
     decision.done_at = decision.done_by_id = None
     session.flush()
     audit.record(session, actor, "task.reopen", decision, meeting_of(decision))
-
-
-def link_to_session(
-    session: Session, actor: User | None, decision: Decision, council_session: Event | None, now: datetime
-) -> None:
-    """Name the council's session a draft decision is to be brought to (None: no session any more)."""
-    if council_session is not None and council_session.kind is not EventKind.COUNCIL_SESSION:
-        raise DomainError(_l("Choose a session of the council."), "linked_event_id")
-    decision.linked_event_id = council_session.id if council_session else None
-    decision.linked_event = council_session
-    session.flush()
-    audit.record(session, actor, "decision.link_session", decision, meeting_of(decision),
-                 session_id=decision.linked_event_id)
 
 
 def decisions_for_session(session: Session, council_session: Event) -> list[Decision]:
